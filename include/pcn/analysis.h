@@ -1,0 +1,113 @@
+/*
+ * pcn/analysis.h - graph analysis of a PcnGraph: cycles, roots, levels and
+ * the forward-initialization verdicts of Proposition 3.2.
+ *
+ * Proposition 3.2 (paper, Sec. 3.1): whole-network forward initialization
+ * is possible only on a DAG whose roots are all clamped. pcn_analyze()
+ * proves or refutes this for each phase (training, evaluation) and gives,
+ * for every node, whether `init forward` is legal and why not:
+ *
+ *   - the node lies on a cycle of forward-initialized nodes (the concrete
+ *     node path is given), or
+ *   - the node has no parents (a root cannot be predicted), or
+ *   - (strict verdict only) it depends on a free root, i.e. an unclamped
+ *     ancestor with no parents, so its forward value is not determined by
+ *     data.
+ *
+ * The verdicts are phase-dependent because clamping is: a `target` node is
+ * clamped in training and free in evaluation.
+ *
+ * All arrays are allocated in the arena passed to pcn_analyze().
+ */
+#ifndef PCN_ANALYSIS_H
+#define PCN_ANALYSIS_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "graph.h"
+
+typedef enum PcnPhase { PCN_PHASE_TRAIN, PCN_PHASE_EVAL, PCN_PHASE_COUNT } PcnPhase;
+
+/* How evaluation predicts (DESIGN.md, "Evaluation"). */
+typedef enum PcnEvalMode {
+  PCN_EVAL_FORWARD,   /* DAG with clamped roots: one forward pass, F = 0 */
+  PCN_EVAL_INFERENCE  /* cyclic or generative: T_eval inference steps */
+} PcnEvalMode;
+
+/* A directed cycle: path[0] -> path[1] -> ... -> path[len-1] -> path[0].
+ * Every consecutive pair (and the closing pair) is an edge of the graph. */
+typedef struct PcnCycle {
+  int *path;
+  int len;
+} PcnCycle;
+
+/* Why `init forward` is not legal for a node. */
+typedef enum PcnFwReason {
+  PCN_FW_OK,
+  PCN_FW_CLAMPED,    /* clamped in this phase: needs no initializer */
+  PCN_FW_NO_PARENTS, /* a root: nothing to predict it from */
+  PCN_FW_CYCLE,      /* on (or downstream of) a cycle: see fw_cycle */
+  PCN_FW_FREE_ROOT   /* depends on a free root: see fw_root */
+} PcnFwReason;
+
+typedef struct PcnPhaseVerdict {
+  /* Proposition 3.2 for the whole network in this phase. */
+  bool whole_forward_legal;
+  PcnFwReason whole_reason; /* first obstacle found */
+  int whole_cycle;          /* index into cycles, or -1 */
+  int whole_root;           /* the free root, or -1 */
+
+  /* Strict per-node verdict: forward-initializing this node from data is
+   * possible (all its ancestors acyclic and every root ancestor clamped). */
+  PcnFwReason *strict;      /* [nnodes] */
+  int *strict_cycle;        /* [nnodes] cycle index when CYCLE, else -1 */
+  int *strict_root;         /* [nnodes] free root when FREE_ROOT, else -1 */
+
+  /* The model as written: the nodes whose initializer in this phase is
+   * forward, with the obstacle when the declaration is illegal (a cycle
+   * among forward nodes, or a root declared forward). */
+  PcnFwReason *declared;    /* [nnodes] OK for legal forward nodes and for
+                               nodes not initialized by forward */
+  int *declared_cycle;      /* [nnodes] */
+
+  /* Forward sweep depth in matrix products for nodes computed by the
+   * sweep (0 for nodes known before it), used for SMM counting. */
+  int *fw_depth;            /* [nnodes] */
+  PcnEvalMode eval_mode;    /* meaningful for PCN_PHASE_EVAL */
+} PcnPhaseVerdict;
+
+typedef struct PcnAnalysis {
+  int nnodes;
+  int *scc;        /* [nnodes] strongly connected component id */
+  int nsccs;
+  bool *on_cycle;  /* [nnodes] in an SCC of size > 1 or with a self-loop */
+  PcnCycle *cycles; /* one concrete cycle per cyclic SCC */
+  int ncycles;
+  int *cycle_of;   /* [nnodes] index into cycles for nodes on a cycle, else -1 */
+  bool is_dag;
+  int *roots;      /* nodes with no parents, ascending */
+  int nroots;
+  /* Topological level: for nodes not on a cycle and with no cyclic
+   * ancestor, the longest path (in edges) from a root; -1 otherwise.
+   * Levels of the condensation are in scc_level. */
+  int *level;      /* [nnodes] */
+  int *scc_level;  /* [nsccs] longest path in the condensation DAG */
+  int *topo;       /* [nnodes] a topological order of the condensation,
+                      members of one SCC adjacent */
+  PcnPhaseVerdict phase[PCN_PHASE_COUNT];
+} PcnAnalysis;
+
+/* Analyzes g. Never fails for a well-formed graph; returns NULL only when
+ * the arena is out of memory. Runs in O(nodes + edges). */
+PcnAnalysis *pcn_analyze(PcnArena *a, const PcnGraph *g);
+
+/* The initializer a node actually uses in a phase (evaluation replaces
+ * `average` and training-only choices as docs/language.md describes). */
+PcnInitKind pcn_effective_init(const PcnGraph *g, const PcnAnalysis *an,
+                               int node, PcnPhase phase);
+
+/* Is node v clamped in phase p? */
+bool pcn_node_clamped(const PcnNode *v, PcnPhase p);
+
+#endif
