@@ -194,6 +194,7 @@ typedef struct PcnCompilation {
   int ntrains;
   PcnEvalConfig *evals;   /* at most one per model */
   int nevals;
+  struct PcnAnalysis **analyses; /* [nmodels] graph analysis of each model */
 } PcnCompilation;
 
 const char *pcn_activation_name(PcnActivation a);
