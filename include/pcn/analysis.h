@@ -59,7 +59,10 @@ typedef struct PcnPhaseVerdict {
   int whole_root;           /* the free root, or -1 */
 
   /* Strict per-node verdict: forward-initializing this node from data is
-   * possible (all its ancestors acyclic and every root ancestor clamped). */
+   * possible (all its ancestors acyclic and every root ancestor clamped).
+   * Ancestors are taken in the whole graph (Proposition 3.2 per node), so
+   * this is conservative when a cycle passes through a clamped node. A
+   * free root itself gets NO_PARENTS with strict_root = itself. */
   PcnFwReason *strict;      /* [nnodes] */
   int *strict_cycle;        /* [nnodes] cycle index when CYCLE, else -1 */
   int *strict_root;         /* [nnodes] free root when FREE_ROOT, else -1 */
@@ -69,11 +72,23 @@ typedef struct PcnPhaseVerdict {
    * among forward nodes, or a root declared forward). */
   PcnFwReason *declared;    /* [nnodes] OK for legal forward nodes and for
                                nodes not initialized by forward */
-  int *declared_cycle;      /* [nnodes] */
+  int *declared_cycle;      /* [nnodes] index into fw_cycles when CYCLE,
+                               else -1 */
+  /* One concrete cycle per cyclic SCC of the subgraph induced by the nodes
+   * whose initializer in this phase is forward (the error `pcnc check`
+   * reports). A cycle here never passes through a non-forward node. */
+  PcnCycle *fw_cycles;
+  int nfw_cycles;
+  /* `average` nodes (free in this phase) also get a verdict in `declared`:
+   * whether their forward fallback (first training batch, evaluation in
+   * inference mode) is legal: OK, NO_PARENTS, or CYCLE (on a cycle of the
+   * subgraph induced by forward and average nodes; declared_cycle -1). */
 
   /* Forward sweep depth in matrix products for nodes computed by the
-   * sweep (0 for nodes known before it), used for SMM counting. */
+   * sweep (0 for nodes known before it), used for SMM counting: a legal
+   * forward node gets 1 + the largest fw_depth of its parents. */
   int *fw_depth;            /* [nnodes] */
+  int fw_max_depth;         /* max of fw_depth (0: no forward sweep) */
   PcnEvalMode eval_mode;    /* meaningful for PCN_PHASE_EVAL */
 } PcnPhaseVerdict;
 
