@@ -30,7 +30,11 @@
  *                 (the runtime fills it before the program runs; listed so
  *                 the schedule is complete and backends can check it).
  *   INIT          H[node] = the node's initializer (`init` field): zero,
- *                 random, null (keep H as is), average, memory.
+ *                 random, null (keep H as is), average, memory. Forward
+ *                 nodes are set by the sweep's stages instead, never by INIT
+ *                 (an illegal forward declaration, already an error, gets
+ *                 zero). `average` on the first training batch falls back
+ *                 to forward where analysis phase[TRAIN].declared is OK.
  *   FORWARD_SET   A[node] += bias; H[node] = act(A[node]).
  *   PREDICT       A[node] += bias; MU = act(A); E = H - MU;
  *                 G = E * act'(A); energy[node] = 1/2 sum E^2;
@@ -109,7 +113,8 @@ typedef struct PcnOp {
   int m, n, k;        /* -1 = current batch rows */
   float alpha, beta;
   bool alpha_over_batch;
-  /* Elementwise ops name their buffers here (-1 when unused):
+  /* Elementwise ops name their buffers here (-1 when unused; `bias` is the
+   * B buffer of PREDICT and FORWARD_SET, -1 when the node has none):
    *   PREDICT: h, a, mu, e, g, dh (dh = -1 for clamped nodes)
    *   FORWARD_SET: h, a   INIT/LOAD_CLAMP: h   ZERO: dst
    *   UPDATE_H: h, dh, vel (vel = -1 without momentum)
@@ -124,7 +129,11 @@ typedef struct PcnStage {
   const char *label;  /* what the stage computes, for `pcnc schedule` */
   PcnOp *ops;
   int nops;
-  bool has_gemm;      /* counts one SMM */
+  bool has_gemm;      /* contains a GEMM */
+  int smm;            /* SMMs this stage adds to the paper's count: 1 for a
+                         stage with GEMMs, except in TRAIN_LEARN, whose
+                         predictions at h^(T) and weight-gradient products
+                         the paper does not count (docs/smm.md) */
 } PcnStage;
 
 typedef enum PcnProgramKind {
@@ -154,6 +163,9 @@ typedef struct PcnSmmCounts {
   int eval_init;   /* forward pass of evaluation */
   int eval_T;
   int64_t eval_per_batch; /* eval_init + 2 * eval_T */
+  int eval_readout;       /* GEMM stages of EVAL_READOUT (the forward pass
+                             from the inferred latent of a generative model;
+                             0 for classification), not in eval_per_batch */
   int bp_per_update;      /* 2L - 1 where L = longest path in edges (DAGs) */
 } PcnSmmCounts;
 
@@ -181,6 +193,10 @@ PcnSchedule *pcn_schedule_build(PcnArena *a, const PcnGraph *g,
                                 const PcnTrainConfig *train,
                                 const PcnEvalConfig *eval,
                                 int64_t train_samples);
+
+/* Samples of the training split one epoch uses: round(samples * fraction),
+ * at least 1 (when samples > 0). The runtime must use the same rule. */
+int64_t pcn_sched_used_samples(int64_t samples, float fraction);
 
 const char *pcn_op_kind_name(PcnOpKind k);
 const char *pcn_program_name(PcnProgramKind k);
