@@ -73,6 +73,12 @@ int pcn_data_load(const PcnDataset *ds, PcnDataPart part, const char *data_dir,
              files[0]);
       return -1;
     }
+    if (ds->classes > 0 && !files[1]) {
+      seterr(err, errlen,
+             "dataset '%s': declares %d classes but no %s labels file", dname,
+             ds->classes, pname);
+      return -1;
+    }
     /* classes == 0 declares the data unlabelled: a labels file, if one is
      * named, is not read. */
     rc = pcn_data_load_idx(p0, files[1] && ds->classes > 0 ? p1 : NULL,

@@ -17,7 +17,8 @@
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void seterr(char *err, size_t errlen, const char *fmt, ...) {
-  if (!err || errlen == 0) return;
+  if (!err || errlen == 0)
+    return;
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(err, errlen, fmt, ap);
@@ -49,7 +50,8 @@ static char *slurp(const char *path, size_t *len, char *err, size_t errlen) {
         return NULL;
       }
       char *nb = realloc(buf, cap * 2);
-      if (!nb) free(buf);
+      if (!nb)
+        free(buf);
       buf = nb;
       cap *= 2;
       continue;
@@ -64,7 +66,8 @@ static char *slurp(const char *path, size_t *len, char *err, size_t errlen) {
       gzclose(f);
       return NULL;
     }
-    if (r == 0) break;
+    if (r == 0)
+      break;
     n += (size_t)r;
   }
   gzclose(f);
@@ -80,13 +83,15 @@ typedef struct Line {
 
 static bool line_blank(Line l) {
   for (const char *q = l.p; q < l.end; q++)
-    if (!isspace((unsigned char)*q)) return false;
+    if (!isspace((unsigned char)*q))
+      return false;
   return true;
 }
 
 static int count_fields(Line l) {
   int n = 1;
-  for (const char *q = l.p; q < l.end; q++) n += *q == ',';
+  for (const char *q = l.p; q < l.end; q++)
+    n += *q == ',';
   return n;
 }
 
@@ -95,10 +100,13 @@ static int count_fields(Line l) {
 static void next_field(const char **cur, const char *end, const char **fb,
                        const char **fe) {
   const char *q = *cur;
-  while (q < end && *q != ',') q++;
+  while (q < end && *q != ',')
+    q++;
   const char *b = *cur, *e = q;
-  while (b < e && isspace((unsigned char)*b)) b++;
-  while (e > b && isspace((unsigned char)e[-1])) e--;
+  while (b < e && isspace((unsigned char)*b))
+    b++;
+  while (e > b && isspace((unsigned char)e[-1]))
+    e--;
   *fb = b;
   *fe = e;
   *cur = q < end ? q + 1 : q;
@@ -106,7 +114,8 @@ static void next_field(const char **cur, const char *end, const char **fb,
 
 /* Parses a whole field as a finite double. */
 static bool parse_num(const char *b, const char *e, double *v) {
-  if (b == e || e - b > 63) return false;
+  if (b == e || e - b > 63)
+    return false;
   char tmp[64];
   memcpy(tmp, b, (size_t)(e - b));
   tmp[e - b] = 0;
@@ -122,7 +131,8 @@ static bool line_numeric(Line l) {
   double v;
   for (int i = 0; i < nf; i++) {
     next_field(&cur, l.end, &b, &e);
-    if (!parse_num(b, e, &v)) return false;
+    if (!parse_num(b, e, &v))
+      return false;
   }
   return true;
 }
@@ -136,7 +146,8 @@ static int split_lines(const char *text, size_t len, Line **out) {
     const char *q = memchr(p, '\n', (size_t)(end - p));
     const char *le = q ? q : end;
     Line l = {p, le};
-    if (l.end > l.p && l.end[-1] == '\r') l.end--;
+    if (l.end > l.p && l.end[-1] == '\r')
+      l.end--;
     if (n == cap) {
       Line *nv = realloc(v, sizeof(Line) * (size_t)cap * 2);
       if (!nv) {
@@ -160,7 +171,8 @@ int pcn_data_load_csv(const char *path, int features, int classes,
   memset(out, 0, sizeof *out);
   size_t len;
   char *text = slurp(path, &len, err, errlen);
-  if (!text) return -1;
+  if (!text)
+    return -1;
   Line *lines = NULL;
   int nlines = split_lines(text, len, &lines);
   if (nlines < 0) {
@@ -172,7 +184,8 @@ int pcn_data_load_csv(const char *path, int features, int classes,
   /* The first non-blank line fixes the column count; it is a header when
    * it is not all numbers. */
   int first = 0;
-  while (first < nlines && line_blank(lines[first])) first++;
+  while (first < nlines && line_blank(lines[first]))
+    first++;
   if (first == nlines) {
     seterr(err, errlen, "%s: no data rows", path);
     goto fail;
@@ -204,7 +217,8 @@ int pcn_data_load_csv(const char *path, int features, int classes,
     goto fail;
   }
   int n = 0;
-  for (int i = start; i < nlines; i++) n += !line_blank(lines[i]);
+  for (int i = start; i < nlines; i++)
+    n += !line_blank(lines[i]);
   if (n == 0) {
     seterr(err, errlen, "%s: no data rows%s", path,
            header ? " after the header" : "");
@@ -225,7 +239,8 @@ int pcn_data_load_csv(const char *path, int features, int classes,
   int row = 0;
   for (int i = start; i < nlines; i++) {
     Line l = lines[i];
-    if (line_blank(l)) continue;
+    if (line_blank(l))
+      continue;
     int lineno = i + 1;
     int nf = count_fields(l);
     if (nf != ncols) {
@@ -240,7 +255,8 @@ int pcn_data_load_csv(const char *path, int features, int classes,
       next_field(&cur, l.end, &b, &e);
       double v;
       if (!parse_num(b, e, &v)) {
-        seterr(err, errlen, "%s:%d: column %d (0-based): '%.*s' is not a number", path,
+        seterr(err, errlen,
+               "%s:%d: column %d (0-based): '%.*s' is not a number", path,
                lineno, c, (int)(e - b > 40 ? 40 : e - b), b);
         goto fail;
       }

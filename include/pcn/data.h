@@ -106,6 +106,8 @@ typedef enum PcnDataPart { PCN_PART_TRAIN, PCN_PART_TEST } PcnDataPart;
  *        (/usr/share/datasets/fashion-mnist). Absolute names are used as
  *        they are. Images must match ds->features and ds->image_h/w when
  *        those are set; labels must be < ds->classes when classes > 0.
+ *        classes > 0 needs a labels file; classes == 0 means unlabelled
+ *        and a labels file, if named, is not read.
  *   CSV: file [0] of the split, same directory rules except that with no
  *        directory at all the name is relative to the working directory.
  *   SYNTHETIC: ds->generator with ds->features, ds->classes and

@@ -27,12 +27,14 @@ static void write_bytes(const char *path, const void *data, size_t len,
   if (gz) {
     gzFile f = gzopen(path, "wb");
     CU_ASSERT_FATAL(f != NULL);
-    if (len) CU_ASSERT_FATAL(gzwrite(f, data, (unsigned)len) == (int)len);
+    if (len)
+      CU_ASSERT_FATAL(gzwrite(f, data, (unsigned)len) == (int)len);
     gzclose(f);
   } else {
     FILE *f = fopen(path, "wb");
     CU_ASSERT_FATAL(f != NULL);
-    if (len) CU_ASSERT_FATAL(fwrite(data, 1, len, f) == len);
+    if (len)
+      CU_ASSERT_FATAL(fwrite(data, 1, len, f) == len);
     fclose(f);
   }
 }
@@ -58,7 +60,8 @@ static size_t make_images(uint8_t *buf, uint32_t magic, int n, int h, int w,
   k += put_be32(buf + k, (uint32_t)h);
   k += put_be32(buf + k, (uint32_t)w);
   long total = (long)n * h * w + extra;
-  for (long i = 0; i < total; i++) buf[k + (size_t)i] = (uint8_t)((7 * i + i / (h * w)) % 256);
+  for (long i = 0; i < total; i++)
+    buf[k + (size_t)i] = (uint8_t)((7 * i + i / (h * w)) % 256);
   return k + (size_t)total;
 }
 
@@ -77,8 +80,8 @@ static size_t make_labels(uint8_t *buf, int n, const uint8_t *lab) {
 /* The error must contain both the path and the expected problem. */
 static void expect_err(const char *path, const char *what) {
   if (!strstr(err, what) || !strstr(err, path))
-    fprintf(stderr, "\n  message was: %s\n  wanted: '%s' and '%s'\n", err,
-            what, path);
+    fprintf(stderr, "\n  message was: %s\n  wanted: '%s' and '%s'\n", err, what,
+            path);
   CU_ASSERT_PTR_NOT_NULL(strstr(err, what));
   CU_ASSERT_PTR_NOT_NULL(strstr(err, path));
 }
@@ -109,8 +112,7 @@ static void roundtrip(int gz) {
   CU_ASSERT_PTR_NULL(s.x);
 
   /* Without labels: unlabelled; classes 0 with labels infers max + 1. */
-  CU_ASSERT_EQUAL_FATAL(pcn_data_load_idx(ip, NULL, 0, &s, err, sizeof err),
-                        0);
+  CU_ASSERT_EQUAL_FATAL(pcn_data_load_idx(ip, NULL, 0, &s, err, sizeof err), 0);
   CU_ASSERT_EQUAL(s.classes, 0);
   CU_ASSERT_PTR_NULL(s.y);
   pcn_data_free(&s);
@@ -127,8 +129,7 @@ static void test_idx_bad_magic(void) {
   write_bytes(p, buf, make_images(buf, 0x12340803, 2, 2, 2, 0), 1);
   int n, h, w;
   uint8_t *px;
-  CU_ASSERT_EQUAL(pcn_idx_read_images(p, &n, &h, &w, &px, err, sizeof err),
-                  -1);
+  CU_ASSERT_EQUAL(pcn_idx_read_images(p, &n, &h, &w, &px, err, sizeof err), -1);
   expect_err(p, "not an IDX file: bad magic 0x12340803");
 }
 
@@ -137,8 +138,7 @@ static void test_idx_bad_type(void) {
   write_bytes(p, buf, make_images(buf, 0x00000D03, 2, 2, 2, 0), 0);
   int n, h, w;
   uint8_t *px;
-  CU_ASSERT_EQUAL(pcn_idx_read_images(p, &n, &h, &w, &px, err, sizeof err),
-                  -1);
+  CU_ASSERT_EQUAL(pcn_idx_read_images(p, &n, &h, &w, &px, err, sizeof err), -1);
   expect_err(p, "unsupported IDX type code 0x0D");
 }
 
@@ -148,8 +148,7 @@ static void test_idx_wrong_dims(void) {
   write_bytes(p, buf, make_labels(buf, 5, labels5), 1);
   int n, h, w;
   uint8_t *px;
-  CU_ASSERT_EQUAL(pcn_idx_read_images(p, &n, &h, &w, &px, err, sizeof err),
-                  -1);
+  CU_ASSERT_EQUAL(pcn_idx_read_images(p, &n, &h, &w, &px, err, sizeof err), -1);
   expect_err(p, "expected 3 dimensions for images, got 1");
   const char *q = tmp_path("dims-img.gz");
   write_bytes(q, buf, make_images(buf, 0x00000803, 2, 2, 2, 0), 1);
@@ -175,12 +174,10 @@ static void test_idx_truncated_header(void) {
   write_bytes(p, buf, 10, 0);
   int n, h, w;
   uint8_t *px;
-  CU_ASSERT_EQUAL(pcn_idx_read_images(p, &n, &h, &w, &px, err, sizeof err),
-                  -1);
+  CU_ASSERT_EQUAL(pcn_idx_read_images(p, &n, &h, &w, &px, err, sizeof err), -1);
   expect_err(p, "truncated header: expected 16 bytes, got 10");
   write_bytes(p, buf, 0, 0);
-  CU_ASSERT_EQUAL(pcn_idx_read_images(p, &n, &h, &w, &px, err, sizeof err),
-                  -1);
+  CU_ASSERT_EQUAL(pcn_idx_read_images(p, &n, &h, &w, &px, err, sizeof err), -1);
   expect_err(p, "truncated header: expected 16 bytes, got 0");
 }
 
@@ -189,8 +186,7 @@ static void test_idx_trailing(void) {
   write_bytes(p, buf, make_images(buf, 0x00000803, 5, 3, 4, 1), 1);
   int n, h, w;
   uint8_t *px;
-  CU_ASSERT_EQUAL(pcn_idx_read_images(p, &n, &h, &w, &px, err, sizeof err),
-                  -1);
+  CU_ASSERT_EQUAL(pcn_idx_read_images(p, &n, &h, &w, &px, err, sizeof err), -1);
   expect_err(p, "trailing garbage");
   const char *q = tmp_path("trail-lab.raw");
   size_t k = make_labels(buf, 5, labels5);
@@ -228,8 +224,7 @@ static void test_idx_absurd_sizes(void) {
   uint8_t *px;
   const char *p = tmp_path("zero.raw");
   write_bytes(p, buf, make_images(buf, 0x00000803, 5, 0, 4, 0), 0);
-  CU_ASSERT_EQUAL(pcn_idx_read_images(p, &n, &h, &w, &px, err, sizeof err),
-                  -1);
+  CU_ASSERT_EQUAL(pcn_idx_read_images(p, &n, &h, &w, &px, err, sizeof err), -1);
   expect_err(p, "dimension 2 of the header is zero");
   /* 2^20 images of 2^10 x 2^10: 2^40 bytes, refused before any read. */
   const char *q = tmp_path("huge.raw");
@@ -238,8 +233,7 @@ static void test_idx_absurd_sizes(void) {
   k += put_be32(buf + k, 1u << 10);
   k += put_be32(buf + k, 1u << 10);
   write_bytes(q, buf, k, 0);
-  CU_ASSERT_EQUAL(pcn_idx_read_images(q, &n, &h, &w, &px, err, sizeof err),
-                  -1);
+  CU_ASSERT_EQUAL(pcn_idx_read_images(q, &n, &h, &w, &px, err, sizeof err), -1);
   expect_err(q, "absurd size");
   const char *missing = tmp_path("no-such-file.gz");
   CU_ASSERT_EQUAL(
@@ -263,29 +257,38 @@ static void test_load_idx_dataset(void) {
   ds.image_h = 3;
   ds.image_w = 4;
   PcnDataSplit s;
-  CU_ASSERT_EQUAL(pcn_data_load(&ds, PCN_PART_TRAIN, NULL, 0, &s, err,
-                                sizeof err),
-                  -1);
+  CU_ASSERT_EQUAL(
+      pcn_data_load(&ds, PCN_PART_TRAIN, NULL, 0, &s, err, sizeof err), -1);
   expect_err("/nonexistent/dir/ds-img.gz", "cannot open");
-  CU_ASSERT_EQUAL_FATAL(pcn_data_load(&ds, PCN_PART_TEST, pcn_test_tmpdir(),
-                                      0, &s, err, sizeof err),
+  CU_ASSERT_EQUAL_FATAL(pcn_data_load(&ds, PCN_PART_TEST, pcn_test_tmpdir(), 0,
+                                      &s, err, sizeof err),
                         0);
   CU_ASSERT_EQUAL(s.n, 5);
   CU_ASSERT_EQUAL(s.d, 12);
   pcn_data_free(&s);
   ds.dir = pcn_test_tmpdir();
   ds.features = 10;
-  CU_ASSERT_EQUAL(pcn_data_load(&ds, PCN_PART_TRAIN, NULL, 0, &s, err,
-                                sizeof err),
-                  -1);
+  CU_ASSERT_EQUAL(
+      pcn_data_load(&ds, PCN_PART_TRAIN, NULL, 0, &s, err, sizeof err), -1);
   expect_err("ds-img.gz", "declares 10");
   ds.features = 12;
   ds.image_h = 4;
   ds.image_w = 3;
-  CU_ASSERT_EQUAL(pcn_data_load(&ds, PCN_PART_TRAIN, NULL, 0, &s, err,
-                                sizeof err),
-                  -1);
+  CU_ASSERT_EQUAL(
+      pcn_data_load(&ds, PCN_PART_TRAIN, NULL, 0, &s, err, sizeof err), -1);
   expect_err("ds-img.gz", "images are 3x4 but dataset 'tiny' declares 4x3");
+  ds.image_h = 3;
+  ds.image_w = 4;
+  ds.train_files[1] = NULL;
+  CU_ASSERT_EQUAL(
+      pcn_data_load(&ds, PCN_PART_TRAIN, NULL, 0, &s, err, sizeof err), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "declares 3 classes but no train labels"));
+  ds.classes = 0; /* unlabelled: fine without a labels file */
+  CU_ASSERT_EQUAL_FATAL(
+      pcn_data_load(&ds, PCN_PART_TRAIN, NULL, 0, &s, err, sizeof err), 0);
+  CU_ASSERT_PTR_NULL(s.y);
+  CU_ASSERT_EQUAL(s.classes, 0);
+  pcn_data_free(&s);
 }
 
 /* ---- CSV ------------------------------------------------------------- */
@@ -298,8 +301,7 @@ static void test_csv_happy(void) {
                 "4.9, 3.0 ,1.4e0,2\n"
                 "-1,0,7,1\n");
   PcnDataSplit s;
-  CU_ASSERT_EQUAL_FATAL(pcn_data_load_csv(p, 3, 3, -1, &s, err, sizeof err),
-                        0);
+  CU_ASSERT_EQUAL_FATAL(pcn_data_load_csv(p, 3, 3, -1, &s, err, sizeof err), 0);
   CU_ASSERT_EQUAL(s.n, 3);
   CU_ASSERT_EQUAL(s.d, 3);
   CU_ASSERT_EQUAL(s.classes, 3);
@@ -324,8 +326,7 @@ static void test_csv_happy(void) {
   pcn_data_free(&s);
 
   /* Unlabelled: every column is a feature. */
-  CU_ASSERT_EQUAL_FATAL(pcn_data_load_csv(q, 3, 0, -1, &s, err, sizeof err),
-                        0);
+  CU_ASSERT_EQUAL_FATAL(pcn_data_load_csv(q, 3, 0, -1, &s, err, sizeof err), 0);
   CU_ASSERT_EQUAL(s.d, 3);
   CU_ASSERT_PTR_NULL(s.y);
   pcn_data_free(&s);
@@ -338,14 +339,12 @@ static void test_csv_happy(void) {
   ds.train_files[0] = "iris.csv";
   ds.label_column = -1;
   ds.classes = 3;
-  CU_ASSERT_EQUAL(pcn_data_load(&ds, PCN_PART_TRAIN, NULL, 0, &s, err,
-                                sizeof err),
-                  0);
+  CU_ASSERT_EQUAL(
+      pcn_data_load(&ds, PCN_PART_TRAIN, NULL, 0, &s, err, sizeof err), 0);
   CU_ASSERT_EQUAL(s.n, 3);
   pcn_data_free(&s);
-  CU_ASSERT_EQUAL(pcn_data_load(&ds, PCN_PART_TEST, NULL, 0, &s, err,
-                                sizeof err),
-                  -1);
+  CU_ASSERT_EQUAL(
+      pcn_data_load(&ds, PCN_PART_TEST, NULL, 0, &s, err, sizeof err), -1);
   CU_ASSERT_PTR_NOT_NULL(strstr(err, "no test file"));
 }
 
@@ -354,9 +353,8 @@ static void csv_expect(const char *name, const char *text, int features,
   const char *p = tmp_path(name);
   write_text(p, text);
   PcnDataSplit s;
-  CU_ASSERT_EQUAL(pcn_data_load_csv(p, features, classes, -1, &s, err,
-                                    sizeof err),
-                  -1);
+  CU_ASSERT_EQUAL(
+      pcn_data_load_csv(p, features, classes, -1, &s, err, sizeof err), -1);
   expect_err(p, what);
 }
 
@@ -384,7 +382,8 @@ static void test_csv_errors(void) {
 /* ---- synthetic ------------------------------------------------------- */
 
 static bool same_split(const PcnDataSplit *a, const PcnDataSplit *b) {
-  if (a->n != b->n || a->d != b->d) return false;
+  if (a->n != b->n || a->d != b->d)
+    return false;
   if (memcmp(a->x, b->x, sizeof(float) * (size_t)a->n * a->d) != 0)
     return false;
   return !a->y || memcmp(a->y, b->y, sizeof(int) * (size_t)a->n) == 0;
@@ -398,10 +397,12 @@ static double centroid_accuracy(const PcnDataSplit *train,
   int *cnt = calloc((size_t)C, sizeof(int));
   for (int i = 0; i < train->n; i++) {
     cnt[train->y[i]]++;
-    for (int j = 0; j < d; j++) mu[train->y[i] * d + j] += train->x[i * d + j];
+    for (int j = 0; j < d; j++)
+      mu[train->y[i] * d + j] += train->x[i * d + j];
   }
   for (int c = 0; c < C; c++)
-    for (int j = 0; j < d; j++) mu[c * d + j] /= cnt[c];
+    for (int j = 0; j < d; j++)
+      mu[c * d + j] /= cnt[c];
   int ok = 0;
   for (int i = 0; i < test->n; i++) {
     int best = 0;
@@ -412,7 +413,8 @@ static double centroid_accuracy(const PcnDataSplit *train,
         double t = test->x[i * d + j] - mu[c * d + j];
         s += t * t;
       }
-      if (s < bd) bd = s, best = c;
+      if (s < bd)
+        bd = s, best = c;
     }
     ok += best == test->y[i];
   }
@@ -454,7 +456,8 @@ static void test_synthetic(void) {
       CU_ASSERT_TRUE(counts[k] >= 200 / classes[g]);
     /* Test part differs from train samples but shares the distribution. */
     CU_ASSERT_NOT_EQUAL(memcmp(a.x, t.x, sizeof(float) * 100 * 5), 0);
-    if (g == 0) CU_ASSERT_TRUE(centroid_accuracy(&a, &t) > 0.97);
+    if (g == 0)
+      CU_ASSERT_TRUE(centroid_accuracy(&a, &t) > 0.97);
     pcn_data_free(&a);
     pcn_data_free(&b);
     pcn_data_free(&c);
@@ -462,9 +465,8 @@ static void test_synthetic(void) {
   }
   /* XOR is not linearly separable from class means but is from signs. */
   PcnDataSplit x;
-  CU_ASSERT_EQUAL_FATAL(pcn_data_synthesize("xor", 400, 2, 2, 1,
-                                            PCN_PART_TRAIN, &x, err,
-                                            sizeof err),
+  CU_ASSERT_EQUAL_FATAL(pcn_data_synthesize("xor", 400, 2, 2, 1, PCN_PART_TRAIN,
+                                            &x, err, sizeof err),
                         0);
   int ok = 0;
   for (int i = 0; i < x.n; i++)
@@ -473,8 +475,8 @@ static void test_synthetic(void) {
   pcn_data_free(&x);
 
   PcnDataSplit s;
-  CU_ASSERT_EQUAL(pcn_data_synthesize("moons", 10, 2, 2, 0, PCN_PART_TRAIN,
-                                      &s, err, sizeof err),
+  CU_ASSERT_EQUAL(pcn_data_synthesize("moons", 10, 2, 2, 0, PCN_PART_TRAIN, &s,
+                                      err, sizeof err),
                   -1);
   CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown generator"));
   CU_ASSERT_EQUAL(pcn_data_synthesize("xor", 10, 2, 3, 0, PCN_PART_TRAIN, &s,
@@ -490,9 +492,8 @@ static void test_synthetic(void) {
   ds.classes = 0;
   ds.train_samples = 50;
   ds.test_samples = 20;
-  CU_ASSERT_EQUAL_FATAL(pcn_data_load(&ds, PCN_PART_TEST, NULL, 3, &s, err,
-                                      sizeof err),
-                        0);
+  CU_ASSERT_EQUAL_FATAL(
+      pcn_data_load(&ds, PCN_PART_TEST, NULL, 3, &s, err, sizeof err), 0);
   CU_ASSERT_EQUAL(s.n, 20);
   CU_ASSERT_EQUAL(s.d, 3);
   CU_ASSERT_PTR_NULL(s.y);
@@ -506,7 +507,8 @@ static void test_synthetic(void) {
 static void make_split(PcnDataSplit *s, int C, const int *counts) {
   memset(s, 0, sizeof *s);
   int n = 0;
-  for (int c = 0; c < C; c++) n += counts[c];
+  for (int c = 0; c < C; c++)
+    n += counts[c];
   s->n = n;
   s->d = 1;
   s->classes = C;
@@ -515,7 +517,8 @@ static void make_split(PcnDataSplit *s, int C, const int *counts) {
   int left[16];
   memcpy(left, counts, sizeof(int) * (size_t)C);
   for (int i = 0, c = 0; i < n; c = (c + 1) % C) {
-    if (!left[c]) continue;
+    if (!left[c])
+      continue;
     left[c]--;
     s->y[i] = c;
     s->x[i] = (float)i;
@@ -536,9 +539,11 @@ static void test_fraction(void) {
     int got[3] = {0};
     for (int i = 0; i < n; i++) {
       got[s.y[rows[i]]]++;
-      if (i) CU_ASSERT_TRUE(rows[i] > rows[i - 1]); /* ascending, distinct */
+      if (i)
+        CU_ASSERT_TRUE(rows[i] > rows[i - 1]); /* ascending, distinct */
     }
-    for (int c = 0; c < 3; c++) CU_ASSERT_EQUAL(got[c], want[f][c]);
+    for (int c = 0; c < 3; c++)
+      CU_ASSERT_EQUAL(got[c], want[f][c]);
     free(rows);
   }
   /* Same seed same subset, another seed another subset. */
@@ -578,8 +583,8 @@ static void test_shuffled_sampler(void) {
   make_split(&s, 2, counts);
   PcnSampler *m = pcn_sampler_new(&s, NULL, 0, PCN_SAMPLER_SHUFFLED, 5, false,
                                   42, err, sizeof err);
-  PcnSampler *m2 = pcn_sampler_new(&s, NULL, 0, PCN_SAMPLER_SHUFFLED, 5,
-                                   false, 42, err, sizeof err);
+  PcnSampler *m2 = pcn_sampler_new(&s, NULL, 0, PCN_SAMPLER_SHUFFLED, 5, false,
+                                   42, err, sizeof err);
   CU_ASSERT_PTR_NOT_NULL_FATAL(m);
   CU_ASSERT_EQUAL(pcn_sampler_batches(m), 5);
   CU_ASSERT_EQUAL(pcn_sampler_unused(m), 0);
@@ -601,7 +606,8 @@ static void test_shuffled_sampler(void) {
       nb++;
     }
     CU_ASSERT_EQUAL(nb, 5);
-    for (int i = 0; i < 23; i++) CU_ASSERT_EQUAL(seen[i], 1);
+    for (int i = 0; i < 23; i++)
+      CU_ASSERT_EQUAL(seen[i], 1);
   }
   CU_ASSERT_NOT_EQUAL(memcmp(first[0], first[1], sizeof first[0]), 0);
   pcn_sampler_free(m);
@@ -609,7 +615,8 @@ static void test_shuffled_sampler(void) {
 
   /* drop_last over a subset of rows. */
   int sub[12];
-  for (int i = 0; i < 12; i++) sub[i] = 2 * i - (i > 0);
+  for (int i = 0; i < 12; i++)
+    sub[i] = 2 * i - (i > 0);
   m = pcn_sampler_new(&s, sub, 12, PCN_SAMPLER_SHUFFLED, 5, true, 1, err,
                       sizeof err);
   CU_ASSERT_PTR_NOT_NULL_FATAL(m);
@@ -622,7 +629,8 @@ static void test_shuffled_sampler(void) {
     CU_ASSERT_EQUAL(n, 5);
     for (int i = 0; i < n; i++) {
       bool in = false;
-      for (int j = 0; j < 12; j++) in |= rows[i] == sub[j];
+      for (int j = 0; j < 12; j++)
+        in |= rows[i] == sub[j];
       CU_ASSERT_TRUE(in);
     }
     total += n;
@@ -668,10 +676,12 @@ static int check_aligned_epoch(PcnSampler *m, const PcnDataSplit *s, int batch,
     for (int i = 0; i < n; i++) {
       int c = s->y[rows[i]];
       per[c]++;
-      if (i) CU_ASSERT_TRUE(c >= s->y[rows[i - 1]]); /* grouped by class */
+      if (i)
+        CU_ASSERT_TRUE(c >= s->y[rows[i - 1]]); /* grouped by class */
       seen[rows[i]]++;
       CU_ASSERT_EQUAL(seen[rows[i]], 1);
-      if (order_out) order_out[used + i] = rows[i];
+      if (order_out)
+        order_out[used + i] = rows[i];
     }
     int extra = 0;
     for (int c = 0; c < C; c++) {
@@ -692,8 +702,8 @@ static void test_aligned_sampler(void) {
   const int counts[3] = {10, 10, 10};
   make_split(&s, 3, counts);
   /* n multiple of C: 2 per class, 5 batches, every row once. */
-  PcnSampler *m = pcn_sampler_new(&s, NULL, 0, PCN_SAMPLER_ALIGNED, 6, false,
-                                  5, err, sizeof err);
+  PcnSampler *m = pcn_sampler_new(&s, NULL, 0, PCN_SAMPLER_ALIGNED, 6, false, 5,
+                                  err, sizeof err);
   CU_ASSERT_PTR_NOT_NULL_FATAL(m);
   CU_ASSERT_EQUAL(pcn_sampler_batches(m), 5);
   CU_ASSERT_EQUAL(pcn_sampler_unused(m), 0);
@@ -718,7 +728,8 @@ static void test_aligned_sampler(void) {
   const int *rows;
   for (int b = 0; b < 4; b++) {
     int n = pcn_sampler_next(m, &rows), per[3] = {0};
-    for (int i = 0; i < n; i++) per[s.y[rows[i]]]++;
+    for (int i = 0; i < n; i++)
+      per[s.y[rows[i]]]++;
     CU_ASSERT_EQUAL(per[b % 3], 3);
   }
   pcn_sampler_free(m);
@@ -739,15 +750,16 @@ static void test_aligned_sampler(void) {
   CU_ASSERT_EQUAL(check_aligned_epoch(m, &s, 6, 2, order), 24);
   for (int i = 0; i < 24; i++) {
     bool in = false;
-    for (int j = 0; j < nsub; j++) in |= order[i] == sub[j];
+    for (int j = 0; j < nsub; j++)
+      in |= order[i] == sub[j];
     CU_ASSERT_TRUE(in);
   }
   pcn_sampler_free(m);
   free(sub);
 
   /* Rejections. */
-  CU_ASSERT_PTR_NULL(pcn_sampler_new(&s, NULL, 0, PCN_SAMPLER_ALIGNED, 2,
-                                     false, 0, err, sizeof err));
+  CU_ASSERT_PTR_NULL(pcn_sampler_new(&s, NULL, 0, PCN_SAMPLER_ALIGNED, 2, false,
+                                     0, err, sizeof err));
   CU_ASSERT_PTR_NOT_NULL(strstr(err, "smaller than the 3 classes"));
   CU_ASSERT_PTR_NULL(pcn_sampler_new(&s, NULL, 0, PCN_SAMPLER_ALIGNED, 60,
                                      false, 0, err, sizeof err));
@@ -758,8 +770,8 @@ static void test_aligned_sampler(void) {
   CU_ASSERT_PTR_NOT_NULL(strstr(err, "class 2 has no samples"));
   free(s.y);
   s.y = NULL;
-  CU_ASSERT_PTR_NULL(pcn_sampler_new(&s, NULL, 0, PCN_SAMPLER_ALIGNED, 3,
-                                     false, 0, err, sizeof err));
+  CU_ASSERT_PTR_NULL(pcn_sampler_new(&s, NULL, 0, PCN_SAMPLER_ALIGNED, 3, false,
+                                     0, err, sizeof err));
   CU_ASSERT_PTR_NOT_NULL(strstr(err, "need labelled data"));
   pcn_data_free(&s);
 }
@@ -778,8 +790,7 @@ static void test_gather(void) {
   CU_ASSERT_EQUAL(pcn_data_gather(&s, rows, 3, x, oh, lab), 0);
   for (int i = 0; i < 3; i++) {
     CU_ASSERT_EQUAL(lab[i], s.y[rows[i]]);
-    CU_ASSERT_EQUAL(memcmp(x + 3 * i, s.x + 3 * rows[i], sizeof(float) * 3),
-                    0);
+    CU_ASSERT_EQUAL(memcmp(x + 3 * i, s.x + 3 * rows[i], sizeof(float) * 3), 0);
     for (int c = 0; c < 4; c++)
       CU_ASSERT_EQUAL(oh[4 * i + c], c == lab[i] ? 1.0f : 0.0f);
   }
@@ -797,7 +808,8 @@ static void test_fashion_mnist(void) {
   snprintf(probe, sizeof probe, "%s/t10k-images-idx3-ubyte.gz", dir);
   FILE *f = fopen(probe, "rb");
   if (!f) {
-    fprintf(stderr, "\n  skipped: %s not found (install dataset-fashion-mnist)\n",
+    fprintf(stderr,
+            "\n  skipped: %s not found (install dataset-fashion-mnist)\n",
             probe);
     return;
   }
@@ -812,9 +824,8 @@ static void test_fashion_mnist(void) {
   ds.classes = 10;
   ds.image_h = ds.image_w = 28;
   PcnDataSplit s;
-  CU_ASSERT_EQUAL_FATAL(pcn_data_load(&ds, PCN_PART_TEST, NULL, 0, &s, err,
-                                      sizeof err),
-                        0);
+  CU_ASSERT_EQUAL_FATAL(
+      pcn_data_load(&ds, PCN_PART_TEST, NULL, 0, &s, err, sizeof err), 0);
   CU_ASSERT_EQUAL(s.n, 10000);
   CU_ASSERT_EQUAL(s.d, 784);
   CU_ASSERT_EQUAL(s.classes, 10);
@@ -823,11 +834,14 @@ static void test_fashion_mnist(void) {
     CU_ASSERT_TRUE_FATAL(s.y[i] >= 0 && s.y[i] < 10);
     counts[s.y[i]]++;
   }
-  for (int c = 0; c < 10; c++) CU_ASSERT_EQUAL(counts[c], 1000);
+  for (int c = 0; c < 10; c++)
+    CU_ASSERT_EQUAL(counts[c], 1000);
   float lo = 1, hi = 0;
   for (long i = 0; i < (long)s.n * s.d; i++) {
-    if (s.x[i] < lo) lo = s.x[i];
-    if (s.x[i] > hi) hi = s.x[i];
+    if (s.x[i] < lo)
+      lo = s.x[i];
+    if (s.x[i] > hi)
+      hi = s.x[i];
   }
   CU_ASSERT_EQUAL(lo, 0.0f);
   CU_ASSERT_EQUAL(hi, 1.0f);
@@ -836,8 +850,8 @@ static void test_fashion_mnist(void) {
   CU_ASSERT_EQUAL(pcn_data_fraction(&s, 0.25, 0, &rows, &n, err, sizeof err),
                   0);
   CU_ASSERT_EQUAL(n, 2500);
-  PcnSampler *m = pcn_sampler_new(&s, rows, n, PCN_SAMPLER_ALIGNED, 200,
-                                  false, 0, err, sizeof err);
+  PcnSampler *m = pcn_sampler_new(&s, rows, n, PCN_SAMPLER_ALIGNED, 200, false,
+                                  0, err, sizeof err);
   CU_ASSERT_PTR_NOT_NULL_FATAL(m);
   CU_ASSERT_EQUAL(pcn_sampler_batches(m), 12);
   CU_ASSERT_EQUAL(pcn_sampler_unused(m), 100);
