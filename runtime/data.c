@@ -257,7 +257,16 @@ static int setup_aligned(PcnSampler *m, char *err, size_t errlen) {
     seterr(err, errlen, "out of memory");
     return -1;
   }
-  for (int i = 0; i < m->nrows; i++) m->cls_count[s->y[m->rows[i]]]++;
+  for (int i = 0; i < m->nrows; i++) {
+    int c = s->y[m->rows[i]];
+    /* Loaders guarantee the range; a split built by hand might not. */
+    if (c < 0 || c >= m->C) {
+      seterr(err, errlen, "%s: label %d of row %d is outside [0, %d)", name,
+             c, m->rows[i], m->C);
+      return -1;
+    }
+    m->cls_count[c]++;
+  }
   for (int c = 1; c < m->C; c++)
     m->cls_start[c] = m->cls_start[c - 1] + m->cls_count[c - 1];
   for (int c = 0; c < m->C; c++) m->cls_pos[c] = m->cls_start[c];
