@@ -1,0 +1,161 @@
+/*
+ * pcn/train.h - the training loop: epochs of batches, evaluation, logs,
+ * checkpoints. Usable from C without the compiler.
+ *
+ * A trainer ties a compiled model (graph, analysis, schedule) and its
+ * train/evaluate settings to data and a plan. It loads the train and test
+ * splits, keeps the train block's fraction (stratified), builds the batch
+ * sampler (shuffled or stream-aligned; the last partial batch is dropped
+ * when a node uses `init null`), creates the plan with the chosen backend
+ * and, when asked, restores a checkpoint. Then every epoch runs, per batch,
+ *
+ *     clamps (inputs <- features, label nodes <- one-hot)
+ *     begin_batch, TRAIN_INIT, TRAIN_STEP x T, end_batch, TRAIN_LEARN
+ *
+ * and after the epoch evaluates on the whole test split (EVAL_INIT,
+ * EVAL_STEP x T_eval in inference mode only, EVAL_READOUT). The batch loop
+ * allocates nothing: every buffer exists before the first epoch.
+ *
+ * Tutorial:
+ *
+ *     PcnTrainSpec spec = { g, an, sched, &comp->trains[0], &comp->evals[0],
+ *                           &comp->datasets[ti], &comp->datasets[ei], NULL };
+ *     PcnTrainOptions opt = pcn_train_options_default();
+ *     opt.out = stdout;                 // one line per epoch
+ *     opt.log_path = "run.jsonl";       // one JSON object per epoch
+ *     opt.save_path = "m.ckpt";         // checkpoint after every epoch
+ *     char err[512];
+ *     PcnTrainer *t = pcn_trainer_new(&spec, &opt, err, sizeof err);
+ *     if (!t) { fprintf(stderr, "%s\n", err); return 1; }
+ *     PcnTrainResult r;
+ *     int rc = pcn_trainer_run(t, &r, err, sizeof err);
+ *     pcn_trainer_free(t);
+ *
+ * Epochs. A fresh run trains epochs 1..E (E = train->epochs). After a
+ * checkpoint of epoch k is loaded, it trains E more epochs, numbered
+ * k+1..k+E, and the samplers see the same epoch numbers an uninterrupted
+ * run would: training 2 epochs, saving, then loading and training 1 more
+ * gives the same model as training 3 (for initializers without state
+ * across batches: zero, random, forward).
+ *
+ * Stopping. When *opt.stop becomes nonzero (a SIGINT handler sets it), the
+ * current batch finishes, the partial epoch is evaluated, printed, logged
+ * with "interrupted": true and checkpointed, and run returns 0 with
+ * result.interrupted set.
+ *
+ * Divergence. A NaN or Inf in any node's energy (or in a parameter after
+ * an epoch) stops training: run returns -1 with a message naming the
+ * epoch, the batch and the node, result.diverged set, and the checkpoint
+ * of the last good epoch untouched.
+ *
+ * Determinism: the same seed on the same machine gives the same log apart
+ * from the timings (every random choice draws from rng.h streams).
+ *
+ * Functions that can fail return 0 (or a pointer) on success and -1 (or
+ * NULL) with a one-line message in err. The only output is what the
+ * options ask for (opt.out, the log file, the progress bar on stderr).
+ */
+#ifndef PCN_TRAIN_H
+#define PCN_TRAIN_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "analysis.h"
+#include "exec.h"
+#include "graph.h"
+#include "schedule.h"
+
+/* What to train: all pointers must outlive the trainer. */
+typedef struct PcnTrainSpec {
+  const PcnGraph *graph;
+  const PcnAnalysis *analysis;
+  const PcnSchedule *schedule;     /* built with `train` and `eval` */
+  const PcnTrainConfig *train;
+  const PcnEvalConfig *eval;       /* NULL: no evaluation */
+  const PcnDataset *train_data;    /* its train split is trained on */
+  const PcnDataset *eval_data;     /* its test split; NULL = train_data */
+  const char *data_dir;            /* NULL: each dataset's own dir */
+} PcnTrainSpec;
+
+/* One epoch's numbers, as printed and logged. */
+typedef struct PcnEpochStats {
+  int epoch;                /* 1-based; continues after a loaded checkpoint */
+  int last_epoch;           /* the run's final epoch number */
+  int batches;              /* batches trained in this epoch */
+  double train_energy;      /* mean over batches of the batch-mean F(h^T) */
+  const double *node_energy;/* [nnodes] the same per node (valid until the
+                               next epoch) */
+  bool evaluated;           /* false when the spec has no eval block */
+  bool classification;      /* metric accuracy: test_accuracy is set */
+  double test_accuracy;     /* percent of test samples predicted right */
+  double test_loss;         /* mse per element (metric mse) */
+  int64_t smm;              /* cumulative SMMs of this run's training */
+  double seconds;           /* cumulative training time, evaluation excluded */
+  bool interrupted;         /* the epoch was cut short by *stop */
+} PcnEpochStats;
+
+typedef struct PcnTrainOptions {
+  const PcnBackend *backend;       /* NULL = pcn_backend_ref */
+  /* Initializers that are not built in (average, memory), by kind. */
+  const PcnInitializer *initializers[PCN_INIT_COUNT];
+  FILE *out;                       /* epoch lines; NULL = none */
+  int progress;                    /* progress bar on stderr: -1 when stderr
+                                      is a terminal, 0 never, 1 always */
+  const char *log_path;            /* JSON Lines log (truncated, or appended
+                                      to when resuming); NULL = none */
+  const char *save_path;           /* checkpoint after every epoch */
+  const char *load_path;           /* checkpoint to start from */
+  volatile sig_atomic_t *stop;     /* stop request (may be NULL) */
+  /* Called after each epoch (may be NULL). */
+  void (*on_epoch)(const PcnEpochStats *st, void *user);
+  void *user;
+} PcnTrainOptions;
+
+typedef struct PcnTrainResult {
+  int epochs_done;          /* epochs trained by this run (partial counts) */
+  PcnEpochStats last;       /* the last epoch's numbers (node_energy NULL) */
+  bool interrupted;
+  bool diverged;
+} PcnTrainResult;
+
+/* Sizes the trainer settled on, for a run's header. */
+typedef struct PcnTrainInfo {
+  int train_rows;           /* training samples used (after the fraction) */
+  int train_total;          /* rows of the training split */
+  int test_rows;            /* rows of the test split (0 without eval) */
+  int batches_per_epoch;
+  int unused_per_epoch;     /* rows a sampler skips each epoch */
+  int start_epoch;          /* epoch of the loaded checkpoint, else 0 */
+  bool drop_last;
+} PcnTrainInfo;
+
+typedef struct PcnTrainer PcnTrainer;
+
+PcnTrainOptions pcn_train_options_default(void);
+
+PcnTrainer *pcn_trainer_new(const PcnTrainSpec *spec,
+                            const PcnTrainOptions *opt, char *err,
+                            size_t errlen);
+void pcn_trainer_free(PcnTrainer *t);
+
+void pcn_trainer_info(const PcnTrainer *t, PcnTrainInfo *info);
+PcnPlan *pcn_trainer_plan(PcnTrainer *t);
+
+/* Trains every epoch (see the top of this file). 0 on success (also when
+ * interrupted), -1 on a data, training or I/O error or divergence. */
+int pcn_trainer_run(PcnTrainer *t, PcnTrainResult *res, char *err,
+                    size_t errlen);
+
+/* Evaluates the current parameters on the test split. *accuracy (percent,
+ * classification only) and *loss (mse per element) may be NULL. */
+int pcn_trainer_evaluate(PcnTrainer *t, double *accuracy, double *loss,
+                         char *err, size_t errlen);
+
+/* BLAS threads for the whole process (OpenBLAS); n >= 1. */
+void pcn_train_set_threads(int n);
+
+#endif
