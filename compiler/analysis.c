@@ -243,7 +243,9 @@ static void whole_verdict(const PcnGraph *g, const PcnAnalysis *an, PcnPhase p,
 
 /* Strict per-node verdict: propagate "first cyclic ancestor" and "first free
  * root ancestor" along the topological order of the condensation. Members
- * of a cyclic SCC are CYCLE themselves, so no fixpoint is needed. */
+ * of a cyclic SCC are CYCLE themselves, so no fixpoint is needed. Free
+ * roots propagate only through free nodes (Appendix B: with the input on
+ * node 1, node 2 = f(h_1) is still forward-computable, node 4 is not). */
 static void strict_verdict(const PcnGraph *g, const PcnAnalysis *an, PcnPhase p,
                            PcnPhaseVerdict *pv, int *cyc, int *froot) {
   for (int i = 0; i < g->nnodes; i++) {
@@ -255,7 +257,9 @@ static void strict_verdict(const PcnGraph *g, const PcnAnalysis *an, PcnPhase p,
       int u = g->edges[nd->in_edges[j]].src;
       if (u == v) continue;
       if (cyc[v] < 0 && cyc[u] >= 0) cyc[v] = cyc[u];
-      if (froot[v] < 0 && froot[u] >= 0) froot[v] = froot[u];
+      /* A clamped parent is data: what lies above it does not matter. */
+      if (froot[v] < 0 && froot[u] >= 0 && !pcn_node_clamped(&g->nodes[u], p))
+        froot[v] = froot[u];
     }
   }
   for (int v = 0; v < g->nnodes; v++) {

@@ -60,9 +60,11 @@ typedef struct PcnPhaseVerdict {
 
   /* Strict per-node verdict: forward-initializing this node from data is
    * possible (all its ancestors acyclic and every root ancestor clamped).
-   * Ancestors are taken in the whole graph (Proposition 3.2 per node), so
-   * this is conservative when a cycle passes through a clamped node. A
-   * free root itself gets NO_PARENTS with strict_root = itself. */
+   * Cyclic ancestors are taken in the whole graph (Proposition 3.2 per
+   * node, conservative when a cycle passes through a clamped node); free
+   * roots count only when reached through free nodes, since a clamped node
+   * is data whatever lies above it. A free root itself gets NO_PARENTS
+   * with strict_root = itself. strict_cycle indexes `cycles`. */
   PcnFwReason *strict;      /* [nnodes] */
   int *strict_cycle;        /* [nnodes] cycle index when CYCLE, else -1 */
   int *strict_root;         /* [nnodes] free root when FREE_ROOT, else -1 */
