@@ -477,12 +477,11 @@ name: IDENT %prec BARE_NAME { $$ = leaf(named(st, PCN_AST_NAME, @$, $1, @1)); }
 
 %%
 
-/* Records one parse error; drops an exact repeat of the previous one (a
- * recovery that resumes at the same token would otherwise say it twice). */
+/* Records one parse error; drops one that starts where the previous one
+ * did (a bad token is often also an unexpected one: say it once). */
 int pcn_parse_error(PcnParseState *st, PcnSpan span, const char *fmt, ...) {
   const PcnSpan *l = &st->last_err;
-  if (st->nerrors > 0 && l->line == span.line && l->col == span.col &&
-      l->end_line == span.end_line && l->end_col == span.end_col)
+  if (st->nerrors > 0 && l->line == span.line && l->col == span.col)
     return -1;
   st->last_err = span;
   st->nerrors++;
