@@ -42,6 +42,12 @@ PcnCompilation *pcn_compile_string(PcnArena *a, PcnDiag *d, const char *name,
 /* Graph analysis results of models[i], computed during compilation. */
 const PcnAnalysis *pcn_compilation_analysis(const PcnCompilation *c, int i);
 
+/* Reports the checks of models[model] that need graph analysis (forward
+ * on a root, cycles among forward nodes with the path, memory queries not
+ * clamped where used, `method bp` on a cyclic model, evaluation by
+ * inference with 0 steps). Needs c->analyses[model]. (compiler/verdict.c) */
+void pcn_check_model(PcnDiag *d, const PcnCompilation *c, int model);
+
 /* Index of the model called `name`, or -1. */
 int pcn_compilation_find_model(const PcnCompilation *c, const char *name);
 

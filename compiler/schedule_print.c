@@ -99,6 +99,10 @@ void pcn_report_schedule_text(FILE *out, const PcnSchedule *s) {
     fprintf(out, "\n%s: %d stage%s, %d SMM%s%s\n", pcn_program_name((PcnProgramKind)p),
             pr->nstages, pr->nstages == 1 ? "" : "s", smm, smm == 1 ? "" : "s",
             p == PCN_PROG_TRAIN_STEP || p == PCN_PROG_EVAL_STEP ? " per step" : "");
+    if (p == PCN_PROG_TRAIN_INIT && smm != c->init)
+      fprintf(out, "  (counted as init = %d: the sweep also yields the t = 0 prediction "
+                   "of its frontier, which the first step's predict stage recomputes; "
+                   "docs/smm.md)\n", c->init);
     for (int i = 0; i < pr->nstages; i++) {
       const PcnStage *st = &pr->stages[i];
       fprintf(out, "  stage %d: %s (SMM %d%s)\n", i + 1, st->label, st->smm,
@@ -273,8 +277,10 @@ void pcn_report_dot(FILE *out, const PcnGraph *g, const PcnAnalysis *an) {
           why = pcn_fw_reason_name(pv->declared[v]);
         }
       }
-    snprintf(label, sizeof label, "%s\n[%d] %s\ninit %s%s%s%s%s", nd->name, nd->size,
-             act_name(nd->act), init_name(nd->init.kind), where[0] ? "\n" : "", where,
+    bool always = nd->clamp_train && nd->clamp_eval;
+    snprintf(label, sizeof label, "%s\n[%d] %s%s%s%s%s%s%s", nd->name, nd->size,
+             act_name(nd->act), always ? "" : "\ninit ",
+             always ? "" : init_name(nd->init.kind), where[0] ? "\n" : "", where,
              illegal ? "\nforward illegal: " : "", why);
     fprintf(out, "  n%d [label=", v);
     dot_str(out, label);
