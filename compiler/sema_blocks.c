@@ -429,8 +429,8 @@ static int data_setting(Sema *s, SemaScope *sc, const PcnAst *st,
   }
   if (!dv->name || strcmp(dv->name, split)) {
     pcn_diag_error(s->d, dv->span,
-                   "a %s block reads the %s split: write '%s.%s'",
-                   !strcmp(split, "train") ? "train" : "evaluate", split,
+                   "%s block reads the %s split: write '%s.%s'",
+                   !strcmp(split, "train") ? "a train" : "an evaluate", split,
                    dname, split);
     return -1;
   }
