@@ -1,0 +1,363 @@
+/* test_train.c - the training loop end to end on small synthetic problems:
+ * it learns, it is deterministic, it stops on divergence without touching
+ * the last good checkpoint, it honours a stop request, resuming from a
+ * checkpoint continues the same run. */
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "compile.h"
+#include "pcn/checkpoint.h"
+#include "pcn/schedule.h"
+#include "pcn/train.h"
+#include "testutil.h"
+
+/* 4 well separated gaussian clusters in 8 dimensions; a 8-16-4 PC
+ * classifier with forward initialization. */
+#define BLOBS_MODEL(EPOCHS, ALPHA, BETA)                                     \
+  "dataset blobs8 { format synthetic; generator blobs; features 8;\n"        \
+  "  classes 4; samples 800 400; }\n"                                        \
+  "model m { input x[8]; target y[4];\n"                                     \
+  "  node h[16] act tanh init forward; x -> h -> y; }\n"                     \
+  "train m { data blobs8.train; batch 32; epochs " EPOCHS ";\n"              \
+  "  inference steps 3 sgd(lr=" ALPHA "); learning adamw(lr=" BETA ");\n"    \
+  "  seed 7; }\n"                                                            \
+  "evaluate m { data blobs8.test; metric accuracy; }\n"
+
+typedef struct Setup {
+  PcnArena arena;
+  PcnDiag diag;
+  PcnCompilation *c;
+  PcnTrainConfig train; /* a copy the test may change */
+  PcnTrainSpec spec;
+} Setup;
+
+/* Compiles src and builds the schedule of its first model; 0 on success. */
+static int setup(Setup *u, const char *src) {
+  memset(u, 0, sizeof *u);
+  pcn_arena_init(&u->arena);
+  pcn_diag_init(&u->diag);
+  PcnCompileOptions opts = {0};
+  u->c = pcn_compile_string(&u->arena, &u->diag, "test.pcn", src, &opts);
+  if (!u->c || u->diag.nerrors > 0) {
+    pcn_diag_print(&u->diag, stderr, 0);
+    return -1;
+  }
+  const PcnCompilation *c = u->c;
+  if (c->ntrains < 1 || c->nevals < 1) return -1;
+  u->train = c->trains[0];
+  const PcnGraph *g = c->models[u->train.model];
+  const PcnAnalysis *an = pcn_compilation_analysis(c, u->train.model);
+  const PcnDataset *ds = &c->datasets[u->train.dataset];
+  PcnSchedule *s = pcn_schedule_build(&u->arena, g, an, &u->train,
+                                      &c->evals[0], ds->train_samples);
+  if (!s) return -1;
+  u->spec = (PcnTrainSpec){g,  an, s, &u->train, &c->evals[0], ds,
+                           &c->datasets[c->evals[0].dataset], NULL};
+  return 0;
+}
+
+static void teardown(Setup *u) {
+  pcn_diag_free(&u->diag);
+  pcn_arena_free(&u->arena);
+}
+
+/* Records every epoch's numbers through the on_epoch hook. */
+typedef struct Record {
+  int n;
+  double energy[16], acc[16];
+  long long smm[16];
+} Record;
+
+static void record_epoch(const PcnEpochStats *st, void *user) {
+  Record *r = user;
+  if (r->n < 16) {
+    r->energy[r->n] = st->train_energy;
+    r->acc[r->n] = st->test_accuracy;
+    r->smm[r->n] = st->smm;
+    r->n++;
+  }
+}
+
+static double initial_accuracy = -1;
+
+static int run(Setup *u, PcnTrainOptions *opt, Record *rec,
+               PcnTrainResult *res, char *err, size_t errlen) {
+  opt->on_epoch = record_epoch;
+  opt->user = rec;
+  opt->progress = 0;
+  PcnTrainer *t = pcn_trainer_new(&u->spec, opt, err, errlen);
+  if (!t) return -2;
+  pcn_trainer_evaluate(t, &initial_accuracy, NULL, err, errlen);
+  int rc = pcn_trainer_run(t, res, err, errlen);
+  pcn_trainer_free(t);
+  return rc;
+}
+
+static void test_learns_blobs(void) {
+  Setup u;
+  CU_ASSERT_FATAL(setup(&u, BLOBS_MODEL("3", "0.1", "3e-3")) == 0);
+  PcnTrainOptions opt = pcn_train_options_default();
+  Record rec = {0};
+  PcnTrainResult res;
+  char err[512] = "";
+  int rc = run(&u, &opt, &rec, &res, err, sizeof err);
+  if (rc != 0) fprintf(stderr, "error: %s\n", err);
+  CU_ASSERT_EQUAL_FATAL(rc, 0);
+  CU_ASSERT_EQUAL(res.epochs_done, 3);
+  CU_ASSERT_EQUAL(rec.n, 3);
+  CU_ASSERT(res.last.classification);
+  fprintf(stderr, "[accuracy %.2f%% -> %.2f%%] ", initial_accuracy,
+          res.last.test_accuracy);
+  CU_ASSERT(initial_accuracy < 60.0); /* it did learn */
+  CU_ASSERT(res.last.test_accuracy >= 95.0);
+  /* 800 samples in batches of 32 = 25 batches, per_update SMMs each. */
+  CU_ASSERT_EQUAL(rec.smm[0], 25 * u.spec.schedule->smm.per_update);
+  CU_ASSERT_EQUAL(rec.smm[2], 3 * rec.smm[0]);
+  /* Learning lowers the energy left after inference. */
+  CU_ASSERT(rec.energy[2] < rec.energy[0]);
+  teardown(&u);
+}
+
+static void test_deterministic(void) {
+  Record a = {0}, b = {0};
+  for (int k = 0; k < 2; k++) {
+    Setup u;
+    CU_ASSERT_FATAL(setup(&u, BLOBS_MODEL("2", "0.1", "3e-3")) == 0);
+    PcnTrainOptions opt = pcn_train_options_default();
+    PcnTrainResult res;
+    char err[512];
+    CU_ASSERT_EQUAL(run(&u, &opt, k ? &b : &a, &res, err, sizeof err), 0);
+    teardown(&u);
+  }
+  CU_ASSERT_EQUAL_FATAL(a.n, 2);
+  CU_ASSERT_EQUAL_FATAL(b.n, 2);
+  for (int e = 0; e < 2; e++) {
+    CU_ASSERT(a.energy[e] == b.energy[e]);
+    CU_ASSERT(a.acc[e] == b.acc[e]);
+  }
+  /* A different seed gives a different run. */
+  Setup u;
+  CU_ASSERT_FATAL(setup(&u, BLOBS_MODEL("2", "0.1", "3e-3")) == 0);
+  u.train.seed = 8;
+  PcnTrainOptions opt = pcn_train_options_default();
+  Record c = {0};
+  PcnTrainResult res;
+  char err[512];
+  CU_ASSERT_EQUAL(run(&u, &opt, &c, &res, err, sizeof err), 0);
+  CU_ASSERT(c.energy[0] != a.energy[0]);
+  teardown(&u);
+}
+
+static long file_size(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+static unsigned char *slurp(const char *path, long *n) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  *n = ftell(f);
+  rewind(f);
+  unsigned char *b = malloc((size_t)*n + 1);
+  if (b && fread(b, 1, (size_t)*n, f) != (size_t)*n) {
+    free(b);
+    b = NULL;
+  }
+  fclose(f);
+  return b;
+}
+
+static void test_divergence_keeps_checkpoint(void) {
+  char ckpt[512];
+  snprintf(ckpt, sizeof ckpt, "%s/div.ckpt", pcn_test_tmpdir());
+  remove(ckpt);
+  /* A sane first run leaves a checkpoint of epoch 1. */
+  Setup u;
+  CU_ASSERT_FATAL(setup(&u, BLOBS_MODEL("1", "0.1", "3e-3")) == 0);
+  PcnTrainOptions opt = pcn_train_options_default();
+  opt.save_path = ckpt;
+  Record rec = {0};
+  PcnTrainResult res;
+  char err[512] = "";
+  CU_ASSERT_EQUAL_FATAL(run(&u, &opt, &rec, &res, err, sizeof err), 0);
+  long n0;
+  unsigned char *before = slurp(ckpt, &n0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(before);
+  teardown(&u);
+
+  /* Resume it with an absurd alpha: inference explodes within a batch. */
+  CU_ASSERT_FATAL(setup(&u, BLOBS_MODEL("3", "1e30", "3e-3")) == 0);
+  opt = pcn_train_options_default();
+  opt.save_path = ckpt;
+  opt.load_path = ckpt;
+  Record rec2 = {0};
+  int rc = run(&u, &opt, &rec2, &res, err, sizeof err);
+  CU_ASSERT_EQUAL(rc, -1);
+  CU_ASSERT(res.diverged);
+  CU_ASSERT_EQUAL(rec2.n, 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "diverged: energy of node '"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "at epoch 2, batch "));
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "lower the learning rates"));
+  long n1;
+  unsigned char *after = slurp(ckpt, &n1);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(after);
+  CU_ASSERT_EQUAL(n0, n1);
+  CU_ASSERT(n0 == n1 && memcmp(before, after, (size_t)n0) == 0);
+  free(before);
+  free(after);
+  teardown(&u);
+}
+
+/* Stops from inside the batch loop, as a SIGINT handler would: a backend
+ * that delegates to the reference one and raises the flag after the third
+ * learning step. */
+static volatile sig_atomic_t stop_flag;
+static int learn_runs;
+
+static int stopping_prepare(PcnPlan *p, void **state, char *err,
+                            size_t errlen) {
+  return pcn_backend_ref.prepare ? pcn_backend_ref.prepare(p, state, err, errlen)
+                                 : 0;
+}
+
+static int stopping_run(PcnPlan *p, void *state, PcnProgramKind prog, int n) {
+  int rc = pcn_backend_ref.run(p, state, prog, n);
+  if (prog == PCN_PROG_TRAIN_LEARN && ++learn_runs == 3) stop_flag = 1;
+  return rc;
+}
+
+static void stopping_release(void *state) {
+  if (pcn_backend_ref.release) pcn_backend_ref.release(state);
+}
+
+static const PcnBackend stopping_backend = {"stopping", stopping_prepare,
+                                            stopping_run, stopping_release};
+
+static void test_stop_request(void) {
+  char ckpt[512], log[512];
+  snprintf(ckpt, sizeof ckpt, "%s/stop.ckpt", pcn_test_tmpdir());
+  snprintf(log, sizeof log, "%s/stop.jsonl", pcn_test_tmpdir());
+  remove(ckpt);
+  Setup u;
+  CU_ASSERT_FATAL(setup(&u, BLOBS_MODEL("3", "0.1", "3e-3")) == 0);
+  PcnTrainOptions opt = pcn_train_options_default();
+  opt.save_path = ckpt;
+  opt.log_path = log;
+  opt.stop = &stop_flag;
+  opt.backend = &stopping_backend;
+  stop_flag = 0;
+  learn_runs = 0;
+  Record rec = {0};
+  PcnTrainResult res;
+  char err[512] = "";
+  CU_ASSERT_EQUAL_FATAL(run(&u, &opt, &rec, &res, err, sizeof err), 0);
+  CU_ASSERT(res.interrupted);
+  CU_ASSERT_EQUAL(res.epochs_done, 1);
+  CU_ASSERT_EQUAL(res.last.batches, 3);
+  CU_ASSERT(res.last.interrupted);
+  CU_ASSERT_EQUAL(learn_runs, 3);
+  /* The partial epoch is logged, marked, and checkpointed. */
+  long n;
+  unsigned char *text = slurp(log, &n);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+  text[n] = '\0';
+  CU_ASSERT_PTR_NOT_NULL(strstr((char *)text, "\"interrupted\":true"));
+  CU_ASSERT_PTR_NOT_NULL(strstr((char *)text, "\"epoch\":1,"));
+  free(text);
+  CU_ASSERT(file_size(ckpt) > 0);
+
+  /* A request made before the run starts trains nothing. */
+  stop_flag = 1;
+  Record rec2 = {0};
+  opt.save_path = NULL;
+  opt.log_path = NULL;
+  CU_ASSERT_EQUAL(run(&u, &opt, &rec2, &res, err, sizeof err), 0);
+  CU_ASSERT(res.interrupted);
+  CU_ASSERT_EQUAL(res.epochs_done, 0);
+  CU_ASSERT_EQUAL(rec2.n, 0);
+  stop_flag = 0;
+  teardown(&u);
+}
+
+/* Training 2 epochs, saving, loading and training 1 more gives the same
+ * model as training 3 epochs straight. */
+static void test_resume_matches_straight_run(void) {
+  char ckpt[512];
+  snprintf(ckpt, sizeof ckpt, "%s/resume.ckpt", pcn_test_tmpdir());
+  remove(ckpt);
+  Record straight = {0}, part = {0}, rest = {0};
+  PcnTrainResult res;
+  char err[512] = "";
+  Setup u;
+  CU_ASSERT_FATAL(setup(&u, BLOBS_MODEL("3", "0.1", "3e-3")) == 0);
+  PcnTrainOptions opt = pcn_train_options_default();
+  CU_ASSERT_EQUAL_FATAL(run(&u, &opt, &straight, &res, err, sizeof err), 0);
+  teardown(&u);
+
+  CU_ASSERT_FATAL(setup(&u, BLOBS_MODEL("2", "0.1", "3e-3")) == 0);
+  opt = pcn_train_options_default();
+  opt.save_path = ckpt;
+  CU_ASSERT_EQUAL_FATAL(run(&u, &opt, &part, &res, err, sizeof err), 0);
+  teardown(&u);
+  CU_ASSERT(file_size(ckpt) > 0);
+
+  CU_ASSERT_FATAL(setup(&u, BLOBS_MODEL("1", "0.1", "3e-3")) == 0);
+  opt = pcn_train_options_default();
+  opt.load_path = ckpt;
+  int rc = run(&u, &opt, &rest, &res, err, sizeof err);
+  if (rc) fprintf(stderr, "error: %s\n", err);
+  CU_ASSERT_EQUAL_FATAL(rc, 0);
+  CU_ASSERT_EQUAL(res.last.epoch, 3);
+  CU_ASSERT_EQUAL_FATAL(rest.n, 1);
+  CU_ASSERT(rest.energy[0] == straight.energy[2]);
+  CU_ASSERT(rest.acc[0] == straight.acc[2]);
+  teardown(&u);
+}
+
+static void test_bad_data_shape(void) {
+  Setup u;
+  /* The compiler rejects a model that does not fit its data, so hand the
+   * trainer another dataset than the train block names, as a C user of
+   * the runtime could. */
+  const char *src =
+      "dataset b { format synthetic; generator blobs; features 8;\n"
+      "  classes 4; samples 100 40; }\n"
+      "dataset six { format synthetic; generator blobs; features 6;\n"
+      "  classes 4; samples 100 40; }\n"
+      "model m { input x[8]; target y[4]; node h[4] init forward;\n"
+      "  x -> h -> y; }\n"
+      "train m { data b.train; batch 10; epochs 1; }\n"
+      "evaluate m { data b.test; }\n";
+  CU_ASSERT_FATAL(setup(&u, src) == 0);
+  const PcnDataset *six = NULL;
+  for (int i = 0; i < u.c->ndatasets; i++)
+    if (strcmp(u.c->datasets[i].name, "six") == 0) six = &u.c->datasets[i];
+  CU_ASSERT_PTR_NOT_NULL_FATAL(six);
+  u.spec.train_data = six;
+  char err[512] = "";
+  PcnTrainOptions opt = pcn_train_options_default();
+  PcnTrainer *t = pcn_trainer_new(&u.spec, &opt, err, sizeof err);
+  CU_ASSERT_PTR_NULL(t);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "node 'x' has 8 elements but dataset "
+                                     "'six' has 6 features"));
+  pcn_trainer_free(t);
+  teardown(&u);
+}
+
+int main(void) {
+  static const PcnTestCase cases[] = {
+      {"learns blobs to >= 95%", test_learns_blobs},
+      {"same seed, same run", test_deterministic},
+      {"divergence keeps the last checkpoint", test_divergence_keeps_checkpoint},
+      {"stop request", test_stop_request},
+      {"resume = straight run", test_resume_matches_straight_run},
+      {"data shape mismatch", test_bad_data_shape},
+      {NULL, NULL}};
+  if (pcn_test_add_suite("train", cases)) return 1;
+  return pcn_test_main();
+}
