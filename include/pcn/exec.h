@@ -56,6 +56,15 @@
  * yet"). begin_batch/end_batch receive the batch labels (class indices,
  * may be NULL) and end_batch runs after inference, when H holds h^(T).
  *
+ * Checks. pcn_plan_create() trusts nothing in the schedule: every op's
+ * buffer indices, kinds and shapes (GEMM dimensions symbolically, -1 =
+ * batch) are checked, and so is the stage contract: no op of a stage may
+ * touch a buffer another op of the same stage writes (except GEMMs
+ * accumulating into one C). A violation is reported with the program,
+ * stage and buffer. The reference backend ignores PcnOp.skippable: the
+ * ground truth runs every op. BIAS_GRAD writes its `grad` buffer (`dst`
+ * when grad is -1).
+ *
  * Errors. Functions returning int return 0 on success and -1 on failure,
  * with the message in pcn_plan_error(). Nothing here calls exit().
  */
