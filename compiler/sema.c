@@ -13,7 +13,8 @@
  *      train/evaluate blocks are checked after all models (so they may
  *      name a model defined later) with the params visible where they stand;
  *   4. checks that connect models to data (sema_connect);
- *   5. with no errors: pcn_analyze() per model, checks needing analysis.
+ *   5. with no errors: pcn_analyze() per model, then pcn_check_model()
+ *      (compiler/verdict.c) for the checks that need the analysis.
  */
 /* realpath() is XSI in glibc's eyes; the build defines only POSIX. */
 #define _XOPEN_SOURCE 700
@@ -285,7 +286,10 @@ static void analyze(Sema *s) {
   if (!c->analyses) return;
   for (int i = 0; i < c->nmodels; i++)
     c->analyses[i] = pcn_analyze(s->a, c->models[i]);
-  sema_after_analysis(s);
+  /* Forward legality, memory queries, method bp on a cycle, evaluation by
+   * inference with 0 steps: compiler/verdict.c. */
+  for (int i = 0; i < c->nmodels; i++)
+    if (c->analyses[i]) pcn_check_model(s->d, c, i);
 }
 
 static PcnCompilation *compile(PcnArena *a, PcnDiag *d, const PcnSource *src,

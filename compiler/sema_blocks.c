@@ -6,8 +6,8 @@
  * offending value. Checks that need a model and its data together (input
  * and target sizes, `average` and `null` initializers) run in
  * sema_connect() once every block is known; those that need graph analysis
- * (method bp on a cycle, evaluation by inference with 0 steps) run in
- * sema_after_analysis().
+ * (method bp on a cycle, evaluation by inference with 0 steps, forward
+ * legality, memory queries) are pcn_check_model()'s (compiler/verdict.c).
  *
  * Defaults where docs/spec.md is silent (documented in compiler/README.md):
  * batch 64, epochs 1, inference steps 20 (train and evaluate).
@@ -775,45 +775,5 @@ void sema_connect(Sema *s) {
     /* The same pair was checked through the train block already. */
     if (E->dataset >= 0 && !(T && T->dataset == E->dataset))
       check_sizes(s, c->models[E->model], E->dataset, s->einfo[e].data_span);
-  }
-}
-
-void sema_after_analysis(Sema *s) {
-  PcnCompilation *c = s->c;
-  if (!c->analyses) return;
-  for (int t = 0; t < c->ntrains; t++) {
-    const PcnTrainConfig *T = &c->trains[t];
-    const PcnAnalysis *an = c->analyses[T->model];
-    const PcnGraph *g = c->models[T->model];
-    if (T->method != PCN_METHOD_BP || !an || an->is_dag) continue;
-    char path[512];
-    size_t len = 0;
-    path[0] = 0;
-    if (an->ncycles > 0) {
-      const PcnCycle *cy = &an->cycles[0];
-      for (int i = 0; i <= cy->len && len < sizeof path - 64; i++)
-        len += (size_t)snprintf(path + len, sizeof path - len, "%s%s",
-                                i ? " -> " : "",
-                                g->nodes[cy->path[i % cy->len]].name);
-    }
-    int id = pcn_diag_error(s->d, s->tinfo[t].method_span,
-                            "method bp needs an acyclic model, but '%s' has "
-                            "a cycle%s%s",
-                            g->name, len ? ": " : "", path);
-    if (an->ncycles > 0)
-      pcn_diag_note(s->d, id, g->nodes[an->cycles[0].path[0]].span,
-                    "the cycle goes through '%s'",
-                    g->nodes[an->cycles[0].path[0]].name);
-  }
-  for (int e = 0; e < c->nevals; e++) {
-    const PcnEvalConfig *E = &c->evals[e];
-    const PcnAnalysis *an = c->analyses[E->model];
-    if (!an || E->T != 0 ||
-        an->phase[PCN_PHASE_EVAL].eval_mode != PCN_EVAL_INFERENCE)
-      continue;
-    pcn_diag_error(s->d, s->einfo[e].steps_span,
-                   "'%s' is evaluated by inference (it is not a DAG with all "
-                   "roots clamped), so it needs inference steps > 0",
-                   c->models[E->model]->name);
   }
 }

@@ -133,9 +133,6 @@ void sema_evaluate(Sema *s, SemaScope *sc, const PcnAst *e);
 /* Checks that need both a model and its train/evaluate blocks (input and
  * target sizes, average/null initializers). */
 void sema_connect(Sema *s);
-/* After graph analysis: method bp on cycles, evaluation by inference with
- * 0 steps. */
-void sema_after_analysis(Sema *s);
 int sema_find_dataset(const PcnCompilation *c, const char *name);
 
 #endif

@@ -798,8 +798,17 @@ static void test_err_bp_cycle(void) {
                      "  b -> y;\n"
                      "}\n"
                      "train m { data fm.train; method bp; }\n";
-  expect_error(s, "method bp needs an acyclic model, but 'm' has a cycle", 9,
-               "bp");
+  /* Reported by pcn_check_model (compiler/verdict.c) after analysis. */
+  expect_error(s, "method bp needs an acyclic model, but 'm' has the cycle", 9,
+               "m {");
+  /* Evaluated by inference (a free root), with 0 steps. */
+  s = FM "model gen {\n"
+         "  node z[8];\n"
+         "  input x[784];\n"
+         "  z -> x;\n"
+         "}\n"
+         "evaluate gen { data fm.test; metric mse; inference steps 0; }\n";
+  expect_error(s, "evaluated by inference", 7, "gen {");
 }
 
 /* ---- imports ---------------------------------------------------------- */
