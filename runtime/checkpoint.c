@@ -345,36 +345,15 @@ static int check_and_locate(PcnPlan *p, const char *path, const char *model,
   *steps = r_u64(r);
   uint32_t nn = r_u32(r);
   if (r->bad) goto corrupt;
-  for (uint32_t i = 0; i < nn || i < (uint32_t)g->nnodes; i++) {
-    if (i >= nn) {
-      set_err(err, errlen,
-              "checkpoint '%s' has no node '%s' (it has %u nodes, the model "
-              "has %d)", path, g->nodes[i].name, nn, g->nnodes);
-      return -1;
-    }
-    Str nm = r_str(r);
-    uint32_t size = r_u32(r);
-    if (r->bad) goto corrupt;
-    if (i >= (uint32_t)g->nnodes) {
-      set_err(err, errlen,
-              "checkpoint '%s' has node '%.*s', which the model does not have",
-              path, (int)nm.n, nm.s);
-      return -1;
-    }
-    const PcnNode *v = &g->nodes[i];
-    if (!str_eq(nm, v->name)) {
-      set_err(err, errlen,
-              "checkpoint '%s' has node '%.*s' where the model has node '%s'",
-              path, (int)nm.n, nm.s, v->name);
-      return -1;
-    }
-    if (size != (uint32_t)v->size) {
-      set_err(err, errlen,
-              "checkpoint '%s' has node '%s' of size %u, the model has %d",
-              path, v->name, size, v->size);
-      return -1;
-    }
+  /* Nodes are compared after the parameters: a changed width then shows
+   * as the edge whose matrix changed ("edge 'h1->h2' of 512x256, the
+   * model has 512x512"), which names the tensor the user will miss. */
+  Reader nr = *r;
+  for (uint32_t i = 0; i < nn && !r->bad; i++) {
+    (void)r_str(r);
+    (void)r_u32(r);
   }
+  if (r->bad) goto corrupt;
   uint32_t np = r_u32(r);
   int mp = pcn_plan_nparams(p);
   if (r->bad) goto corrupt;
@@ -424,6 +403,36 @@ static int check_and_locate(PcnPlan *p, const char *path, const char *model,
     if (r->bad) goto corrupt;
   }
   if (r->pos != r->len) goto corrupt;
+  for (uint32_t i = 0; i < nn || i < (uint32_t)g->nnodes; i++) {
+    if (i >= nn) {
+      set_err(err, errlen,
+              "checkpoint '%s' has no node '%s' (it has %u nodes, the model "
+              "has %d)", path, g->nodes[i].name, nn, g->nnodes);
+      return -1;
+    }
+    Str nm = r_str(&nr);
+    uint32_t size = r_u32(&nr);
+    if (nr.bad) goto corrupt;
+    if (i >= (uint32_t)g->nnodes) {
+      set_err(err, errlen,
+              "checkpoint '%s' has node '%.*s', which the model does not have",
+              path, (int)nm.n, nm.s);
+      return -1;
+    }
+    const PcnNode *v = &g->nodes[i];
+    if (!str_eq(nm, v->name)) {
+      set_err(err, errlen,
+              "checkpoint '%s' has node '%.*s' where the model has node '%s'",
+              path, (int)nm.n, nm.s, v->name);
+      return -1;
+    }
+    if (size != (uint32_t)v->size) {
+      set_err(err, errlen,
+              "checkpoint '%s' has node '%s' of size %u, the model has %d",
+              path, v->name, size, v->size);
+      return -1;
+    }
+  }
   return 0;
 corrupt:
   /* The CRC matched, so this is a file written by something else that
