@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compile.h"
 #include "pcn/analysis.h"
 #include "testutil.h"
 
@@ -563,6 +564,61 @@ static void test_out_of_memory(void) {
   tg_free(&t);
 }
 
+
+/* pcn_check_model through the front door: the messages users see. */
+static int count_errors_with(const char *src, const char *msg, int *nnotes) {
+  PcnArena a;
+  PcnDiag d;
+  pcn_arena_init(&a);
+  pcn_diag_init(&d);
+  PcnCompileOptions opts = {0};
+  pcn_compile_string(&a, &d, "t.pcn", src, &opts);
+  int n = 0;
+  for (int i = 0; i < d.nitems; i++)
+    if (d.items[i].sev == PCN_SEV_ERROR && strstr(d.items[i].msg, msg)) {
+      n++;
+      if (nnotes) *nnotes = d.items[i].nnotes;
+    }
+  if (n == 0) pcn_diag_print(&d, stderr, 0);
+  pcn_diag_free(&d);
+  pcn_arena_free(&a);
+  return n;
+}
+
+static void test_check_model(void) {
+  int notes = 0;
+  CU_ASSERT_EQUAL(count_errors_with("model m {\n"
+                                    "  input x[4];\n"
+                                    "  node h1[4] init forward;\n"
+                                    "  node h2[4] init forward;\n"
+                                    "  node h3[4] init forward;\n"
+                                    "  target y[2];\n"
+                                    "  x -> h1 -> h2 -> h3 -> h1;\n"
+                                    "  h3 -> y;\n"
+                                    "}\n",
+                                    "h1 -> h2 -> h3 -> h1", &notes),
+                  1);
+  CU_ASSERT_EQUAL(notes, 3);
+  CU_ASSERT_EQUAL(count_errors_with("model m {\n"
+                                    "  node z[4] init forward;\n"
+                                    "  input x[4];\n"
+                                    "  z -> x;\n"
+                                    "}\n",
+                                    "it has no parents", NULL),
+                  1);
+  /* a legal hybrid: no errors at all */
+  CU_ASSERT_EQUAL(count_errors_with("model m {\n"
+                                    "  input x[4];\n"
+                                    "  node h1[4] init forward;\n"
+                                    "  node h2[4] init zero;\n"
+                                    "  target y[2];\n"
+                                    "  x -> h1 -> h2 -> y;\n"
+                                    "  h2 -> h1;\n"
+                                    "}\n",
+                                    "", NULL),
+                  0);
+}
+
 int main(void) {
   static const PcnTestCase cases[] = {
       {"random DAGs", test_random_dags},
@@ -575,6 +631,7 @@ int main(void) {
       {"random graphs vs brute force", test_random_brute_force},
       {"100,000 nodes", test_large_graph},
       {"out of memory", test_out_of_memory},
+      {"pcn_check_model diagnostics", test_check_model},
       {NULL, NULL}};
   if (pcn_test_add_suite("analysis", cases)) return 1;
   return pcn_test_main();
