@@ -481,6 +481,7 @@ name: IDENT %prec BARE_NAME { $$ = leaf(named(st, PCN_AST_NAME, @$, $1, @1)); }
  * did (a bad token is often also an unexpected one: say it once). */
 int pcn_parse_error(PcnParseState *st, PcnSpan span, const char *fmt, ...) {
   const PcnSpan *l = &st->last_err;
+  if (st->fatal) return -1; /* stopped: the sink already says why */
   if (st->nerrors > 0 && l->line == span.line && l->col == span.col)
     return -1;
   st->last_err = span;
