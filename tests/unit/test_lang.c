@@ -291,6 +291,11 @@ static void test_lexical_errors(void) {
   CU_ASSERT_PTR_NOT_NULL(strstr(r.msgs, "stray byte 0x00 in program"));
   CU_ASSERT_STRING_EQUAL(r.dump, "(param a 1)\n");
   done(&r);
+  Parsed z;
+  parse_n(&z, "dataset d { dir \"a\0\0b\"; }", 25);
+  CU_ASSERT_EQUAL(z.nerrors, 1); /* one per string, not one per byte */
+  CU_ASSERT_PTR_NOT_NULL(strstr(z.msgs, "t.pcn:1:19: error: NUL byte in string"));
+  done(&z);
   char id[400];
   memset(id, 'q', 300);
   strcpy(id + 300, " = 1;");
