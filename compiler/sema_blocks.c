@@ -100,6 +100,25 @@ static const char *string_value(Sema *s, const PcnAst *v, const char *what) {
   return NULL;
 }
 
+/* "did you mean" for model and dataset names (few, so a full scan). */
+static void suggest(Sema *s, int id, const char *name, bool models) {
+  const PcnCompilation *c = s->c;
+  int n = models ? c->nmodels : c->ndatasets;
+  int cap = (int)strlen(name) / 3, best = -1;
+  if (cap < 1) cap = 1;
+  int bestd = cap + 1;
+  for (int i = 0; i < n; i++) {
+    const char *cand = models ? c->models[i]->name : c->datasets[i].name;
+    int dist = sema_edit_distance(name, cand, cap);
+    if (dist < bestd) bestd = dist, best = i;
+  }
+  if (best >= 0)
+    pcn_diag_note(s->d, id,
+                  models ? c->models[best]->span : c->datasets[best].span,
+                  "did you mean '%s'?",
+                  models ? c->models[best]->name : c->datasets[best].name);
+}
+
 /* ---- datasets --------------------------------------------------------- */
 
 enum {
@@ -388,23 +407,49 @@ static bool optimizer(Sema *s, SemaScope *sc, const PcnAst *v,
   return ok;
 }
 
+/* `KW value` among a setting's values at index i. The grammar reads
+ * `steps (depth + 1)` as a call of `steps`, so a one-argument call named
+ * KW counts as KW followed by its argument. Sets *val and returns the
+ * number of values consumed (0 when v[i] is not KW). */
+static int keyword_value(const PcnAstList *vals, int i, const char *kw,
+                         const PcnAst **val) {
+  if (i >= vals->n || !vals->v[i]) return 0;
+  const PcnAst *v = vals->v[i];
+  if (v->kind == PCN_AST_CALL && v->name && !strcmp(v->name, kw) &&
+      v->items.n == 1 && v->items.v[0] &&
+      v->items.v[0]->kind != PCN_AST_NAMED) {
+    *val = v->items.v[0];
+    return 1;
+  }
+  const char *id = sema_ident(v);
+  if (!id || strcmp(id, kw)) return 0;
+  *val = i + 1 < vals->n ? vals->v[i + 1] : NULL;
+  return *val ? 2 : 0;
+}
+
 /* inference steps T [OPT] */
 static void inference(Sema *s, SemaScope *sc, const PcnAst *st, int *T,
                       PcnOptimizer *o, PcnSpan *steps_span) {
   const PcnAstList *vals = &st->items;
-  const char *kw = vals->n > 0 ? sema_ident(vals->v[0]) : NULL;
-  if (!kw || strcmp(kw, "steps") || vals->n < 2) {
+  const PcnAst *tv = NULL;
+  int used = keyword_value(vals, 0, "steps", &tv);
+  if (!used) {
     pcn_diag_error(s->d, vals->n ? vals->v[0]->span : st->name_span,
                    "expected 'inference steps T [OPTIMIZER]'");
     return;
   }
-  if (!arity(s, st, 2, 3)) return;
-  int64_t t;
-  if (sema_int(s, sc, vals->v[1], "inference steps", 0, PCN_MAX_STEPS, &t)) {
-    *T = (int)t;
-    *steps_span = vals->v[1]->span;
+  if (vals->n > used + 1) {
+    pcn_diag_error(s->d, vals->v[used + 1]->span,
+                   "too many values for 'inference' (expected 'inference "
+                   "steps T [OPTIMIZER]')");
+    return;
   }
-  if (vals->n == 3) optimizer(s, sc, vals->v[2], o, true);
+  int64_t t;
+  if (sema_int(s, sc, tv, "inference steps", 0, PCN_MAX_STEPS, &t)) {
+    *T = (int)t;
+    *steps_span = tv->span;
+  }
+  if (vals->n == used + 1) optimizer(s, sc, vals->v[used], o, true);
 }
 
 /* data D.split [fraction F]: the dataset index or -1. */
@@ -424,7 +469,9 @@ static int data_setting(Sema *s, SemaScope *sc, const PcnAst *st,
   }
   int ds = sema_find_dataset(s->c, dname);
   if (ds < 0) {
-    pcn_diag_error(s->d, dv->lhs->span, "undefined dataset '%s'", dname);
+    int id = pcn_diag_error(s->d, dv->lhs->span, "undefined dataset '%s'",
+                            dname);
+    suggest(s, id, dname, false);
     return -1;
   }
   if (!dv->name || strcmp(dv->name, split)) {
@@ -435,15 +482,13 @@ static int data_setting(Sema *s, SemaScope *sc, const PcnAst *st,
     return -1;
   }
   int i = 1;
-  if (fraction && vals->n >= 3) {
-    const char *kw = sema_ident(vals->v[1]);
-    if (kw && !strcmp(kw, "fraction")) {
-      double f;
-      if (sema_real(s, sc, vals->v[2], "fraction", 0, false, 1, true,
-                    "(0, 1]", &f))
-        *fraction = (float)f;
-      i = 3;
-    }
+  const PcnAst *fv = NULL;
+  int used = fraction ? keyword_value(vals, 1, "fraction", &fv) : 0;
+  if (used) {
+    double f;
+    if (sema_real(s, sc, fv, "fraction", 0, false, 1, true, "(0, 1]", &f))
+      *fraction = (float)f;
+    i += used;
   }
   if (i < vals->n)
     pcn_diag_error(s->d, vals->v[i]->span,
@@ -456,9 +501,11 @@ static int data_setting(Sema *s, SemaScope *sc, const PcnAst *st,
 /* The model a train/evaluate block is for; -1 after an error. */
 static int block_model(Sema *s, const PcnAst *b, const char *kind) {
   int m = b->name ? pcn_compilation_find_model(s->c, b->name) : -1;
-  if (m < 0 && b->name)
-    pcn_diag_error(s->d, b->name_span, "%s block for unknown model '%s'", kind,
-                   b->name);
+  if (m < 0 && b->name) {
+    int id = pcn_diag_error(s->d, b->name_span,
+                            "%s block for unknown model '%s'", kind, b->name);
+    suggest(s, id, b->name, true);
+  }
   return m;
 }
 

@@ -37,6 +37,8 @@ typedef struct ModelBuild {
   int cap_init_mem;
   PendingQuery *pq;
   int npq, cap_pq;
+  int unresolved; /* names that failed to resolve: silences the warnings
+                     (isolated node, unused memory) they would cause */
 } ModelBuild;
 
 static void items(ModelBuild *mb, SemaScope *sc, const PcnAstList *list);
@@ -345,10 +347,11 @@ static void edge_item(ModelBuild *mb, SemaScope *sc, const PcnAst *it) {
         (t->kind != PCN_AST_NAME && t->kind != PCN_AST_CALL) ||
         (t->kind == PCN_AST_NAME && t->lhs) ||
         (t->kind == PCN_AST_CALL && t->items.n)) {
+      /* The edges are still recorded (as dense) so that the nodes do not
+       * also get "isolated" warnings; the error fails the compilation. */
       pcn_diag_error(s->d, t->span,
                      "unknown transform%s%s%s: only 'dense' is supported",
                      tn ? " '" : "", tn ? tn : "", tn ? "'" : "");
-      return;
     }
   }
   const char *prev = NULL;
@@ -540,6 +543,7 @@ static void items(ModelBuild *mb, SemaScope *sc, const PcnAstList *list) {
 static void undefined(ModelBuild *mb, PcnSpan span, const char *what,
                       const char *name, bool nodes) {
   Sema *s = mb->s;
+  mb->unresolved++;
   int id = pcn_diag_error(s->d, span, "undefined %s '%s'", what, name);
   if (s->suggestions++ > 32) return; /* each search is O(names) */
   int cap = (int)strlen(name) / 3;
@@ -548,8 +552,10 @@ static void undefined(ModelBuild *mb, PcnSpan span, const char *what,
   int n = nodes ? mb->g->nnodes : mb->g->nmemories;
   for (int i = 0; i < n; i++) {
     const char *cand = nodes ? mb->g->nodes[i].name : mb->g->memories[i].name;
+    /* On a tie the later name wins: for an off-by-one in a loop
+     * (h4 after h1..h3) the last one built is the likely intent. */
     int dist = sema_edit_distance(name, cand, cap);
-    if (dist < bestd) bestd = dist, best = i;
+    if (dist <= bestd && dist <= cap) bestd = dist, best = i;
   }
   if (best >= 0)
     pcn_diag_note(s->d, id,
@@ -656,7 +662,7 @@ static void resolve_memories(ModelBuild *mb) {
         pcn_arena_array(s->a, (size_t)ntargets[m] + 1, sizeof(int));
     g->memories[m].query =
         pcn_arena_array(s->a, (size_t)nquery[m] + 1, sizeof(int));
-    if (ntargets[m] == 0)
+    if (ntargets[m] == 0 && !mb->unresolved)
       pcn_diag_warning(s->d, g->memories[m].span,
                        "memory '%s' is not used by any node (init memory(%s))",
                        g->memories[m].name, g->memories[m].name);
@@ -720,7 +726,7 @@ void sema_model(Sema *s, const PcnAst *m) {
   check_weights(s, g);
   if (g->nnodes == 0)
     pcn_diag_warning(s->d, g->span, "model '%s' has no nodes", g->name);
-  for (int i = 0; i < g->nnodes && g->nnodes > 0; i++)
+  for (int i = 0; i < g->nnodes && !mb.unresolved; i++)
     if (g->nodes[i].nin + g->nodes[i].nout == 0)
       pcn_diag_warning(s->d, g->nodes[i].span,
                        "node '%s' is isolated: it has no edges",

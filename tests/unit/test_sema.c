@@ -119,7 +119,7 @@ static const char *classifier =
     "  data fm.train fraction 0.5;\n"
     "  batch 200 aligned;\n"
     "  epochs (2 * 8);\n"
-    "  inference steps 5 sgd(0.05, momentum = 0.5);\n"
+    "  inference steps (width / 32 + 1) sgd(0.05, momentum = 0.5);\n"
     "  learning adamw(lr = 3e-4, weight_decay = 0.05);\n"
     "  seed 7;\n"
     "}\n"
@@ -452,6 +452,14 @@ static void test_err_undefined_node(void) {
       "}\n";
   expect_error(s, "undefined node 'zzz'", 4, "zzz");
   CU_ASSERT_EQUAL(D.nerrors, 1);
+  CU_ASSERT_EQUAL(D.nwarnings, 0); /* no "isolated" noise from the typo */
+  /* Off by one in a loop: the last of equally close names is suggested. */
+  s = "model m {\n"
+      "  for i in 1 .. 3 { node h@i[1]; }\n"
+      "  for i in 1 .. 3 { h@i -> h@(i + 1); }\n"
+      "}\n";
+  i = expect_error(s, "undefined node 'h4'", 3, "h@(i");
+  expect_note(s, i, "did you mean 'h3'?", 2, "h@i");
 }
 
 static void test_err_duplicates(void) {
@@ -649,10 +657,17 @@ static void test_err_datasets(void) {
 static void test_err_train(void) {
   const char *s = FM MODEL "train nomodel { data fm.train; }\n";
   expect_error(s, "train block for unknown model 'nomodel'", 3, "nomodel");
+  CU_ASSERT_EQUAL(D.items[0].nnotes, 0); /* nothing close to suggest */
+  s = FM MODEL "train mm { data fm.train; }\n";
+  int i = expect_error(s, "train block for unknown model 'mm'", 3, "mm");
+  expect_note(s, i, "did you mean 'm'?", 2, "m {");
+  s = FM MODEL "train m { data fn.train; }\n";
+  i = expect_error(s, "undefined dataset 'fn'", 3, "fn");
+  expect_note(s, i, "did you mean 'fm'?", 1, "fm");
 
   s = FM MODEL "train m { data fm.train; }\n"
                "train m { data fm.train; }\n";
-  int i = expect_error(s, "model 'm' already has a train block", 4, "m {");
+  i = expect_error(s, "model 'm' already has a train block", 4, "m {");
   expect_note(s, i, "first train block", 3, "m {");
 
   s = FM MODEL "train m { data fm.train; batch 70000; }\n";
