@@ -1,12 +1,435 @@
-/* driver_run.c - `pcnc run`: compile, then train and evaluate.
- * (Being written; this placeholder keeps the command table linking.) */
+/* driver_run.c - `pcnc run FILE [options]`: compile the model, apply the
+ * command line's overrides to its train/evaluate blocks, build the
+ * schedule, then train and evaluate with runtime/train.c.
+ *
+ * Exit status: 0 success (also after Ctrl-C: the partial epoch is logged
+ * and saved), 1 errors in the program, the data or training (divergence),
+ * 2 usage errors. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "driver.h"
+#include "pcn/schedule.h"
+#include "pcn/train.h"
+
+/* Same bound as sema's integer settings (exact in a double). */
+#define RUN_INT_MAX 9007199254740992LL /* 2^53 */
+
+static void usage(FILE *f) {
+  fputs(
+      "usage: pcnc run FILE [options]\n"
+      "Trains the model's train block and evaluates it after every epoch.\n"
+      "\n"
+      "  --model NAME        the model to run (default: the only/first one)\n"
+      "  -I DIR              search DIR for imports\n"
+      "  --epochs N          epochs to train (after --load: N more epochs)\n"
+      "  --set KEY=VALUE     override a setting (repeatable); keys:\n"
+      "                      T, alpha, beta, batch, fraction, seed, epochs,\n"
+      "                      eval_T, momentum\n"
+      "  --seed N            same as --set seed=N\n"
+      "  --log FILE          JSON Lines log, one object per epoch\n"
+      "  --save FILE         checkpoint after every epoch\n"
+      "  --load FILE         start from a checkpoint\n"
+      "  --data-dir DIR      where the data files are (else $PCNC_DATA_DIR,\n"
+      "                      else the dataset's dir)\n"
+      "  --backend NAME      executor: reference\n"
+      "  --threads N         OpenBLAS threads\n"
+      "  --quiet             print nothing but errors\n"
+      "  --help              this text\n"
+      "\n"
+      "Ctrl-C stops after the current batch (logging and saving the partial\n"
+      "epoch); a second Ctrl-C aborts at once.\n",
+      f);
+}
+
+static int usage_error(const char *fmt, const char *arg) {
+  fputs("pcnc run: ", stderr);
+  fprintf(stderr, fmt, arg);
+  fputs("\n(see pcnc run --help)\n", stderr);
+  return 2;
+}
+
+/* Parses a whole string as an integer in [lo, hi]. */
+static bool parse_int(const char *s, long long lo, long long hi,
+                      long long *out) {
+  if (!s || !*s) return false;
+  char *end;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (errno || *end || v < lo || v > hi) return false;
+  *out = v;
+  return true;
+}
+
+/* Parses a whole string as a finite real. */
+static bool parse_real(const char *s, double *out) {
+  if (!s || !*s) return false;
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno || *end || !isfinite(v)) return false;
+  *out = v;
+  return true;
+}
+
+/* The command line's overrides, kept until the blocks are known. */
+typedef struct Overrides {
+  const char *key[64];
+  const char *value[64];
+  int n;
+} Overrides;
+
+static const char *const override_keys =
+    "T, alpha, beta, batch, fraction, seed, epochs, eval_T, momentum";
+
+/* Applies one KEY=VALUE with the compiler's ranges. Returns 0 or prints a
+ * usage error and returns 2. */
+static int apply_override(const char *key, const char *val, PcnTrainConfig *tc,
+                          PcnEvalConfig *ec, bool eval_batch_follows) {
+  long long iv;
+  double rv;
+#define BAD_VALUE(range)                                                      \
+  do {                                                                        \
+    fprintf(stderr, "pcnc run: --set %s=%s: expected %s\n", key, val, range); \
+    return 2;                                                                 \
+  } while (0)
+  if (strcmp(key, "T") == 0) {
+    if (!parse_int(val, 0, PCN_MAX_STEPS, &iv))
+      BAD_VALUE("an integer in [0, 100000]");
+    tc->T = (int)iv;
+  } else if (strcmp(key, "eval_T") == 0) {
+    if (!parse_int(val, 0, PCN_MAX_STEPS, &iv))
+      BAD_VALUE("an integer in [0, 100000]");
+    if (!ec) BAD_VALUE("an evaluate block (the model has none)");
+    ec->T = (int)iv;
+  } else if (strcmp(key, "batch") == 0) {
+    if (!parse_int(val, 1, PCN_MAX_BATCH, &iv))
+      BAD_VALUE("an integer in [1, 65536]");
+    tc->batch = (int)iv;
+    if (ec && eval_batch_follows) ec->batch = (int)iv;
+  } else if (strcmp(key, "epochs") == 0) {
+    if (!parse_int(val, 1, PCN_MAX_EPOCHS, &iv))
+      BAD_VALUE("an integer in [1, 100000]");
+    tc->epochs = (int)iv;
+  } else if (strcmp(key, "seed") == 0) {
+    if (!parse_int(val, -RUN_INT_MAX, RUN_INT_MAX, &iv))
+      BAD_VALUE("an integer");
+    tc->seed = (uint64_t)iv;
+  } else if (strcmp(key, "alpha") == 0) {
+    if (!parse_real(val, &rv) || rv <= 0) BAD_VALUE("a real in (0, inf)");
+    tc->inference.lr = (float)rv;
+  } else if (strcmp(key, "beta") == 0) {
+    if (!parse_real(val, &rv) || rv <= 0) BAD_VALUE("a real in (0, inf)");
+    tc->learning.lr = (float)rv;
+  } else if (strcmp(key, "fraction") == 0) {
+    if (!parse_real(val, &rv) || rv <= 0 || rv > 1)
+      BAD_VALUE("a real in (0, 1]");
+    tc->fraction = (float)rv;
+  } else if (strcmp(key, "momentum") == 0) {
+    if (!parse_real(val, &rv) || rv < 0 || rv >= 1)
+      BAD_VALUE("a real in [0, 1)");
+    tc->inference.momentum = (float)rv;
+  } else {
+    fprintf(stderr, "pcnc run: unknown --set key '%s' (keys: %s)\n", key,
+            override_keys);
+    return 2;
+  }
+#undef BAD_VALUE
+  return 0;
+}
+
+/* Ctrl-C: ask the loop to stop after the current batch. SA_RESETHAND
+ * restores the default action, so a second Ctrl-C kills the process. */
+static volatile sig_atomic_t run_stop;
+
+static void on_sigint(int sig) {
+  (void)sig;
+  run_stop = 1;
+  static const char msg[] =
+      "\npcnc run: stopping after this batch (Ctrl-C again to abort)\n";
+  ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+  (void)w;
+}
+
+static long long count_params(const PcnGraph *g) {
+  long long n = 0;
+  for (int e = 0; e < g->nedges; e++)
+    n += (long long)g->nodes[g->edges[e].src].size *
+         g->nodes[g->edges[e].dst].size;
+  for (int v = 0; v < g->nnodes; v++)
+    if (g->nodes[v].nin > 0) n += g->nodes[v].size;
+  return n;
+}
+
+static void print_header(const char *file, const PcnGraph *g,
+                         const PcnDataset *ds, const PcnTrainConfig *tc,
+                         const PcnEvalConfig *ec, const PcnSchedule *s,
+                         const PcnTrainInfo *info, const char *backend) {
+  printf("model %s (%s): %d nodes, %d edges, %lld parameters\n", g->name, file,
+         g->nnodes, g->nedges, count_params(g));
+  printf("  nodes");
+  for (int v = 0; v < g->nnodes; v++)
+    printf(" %s[%d]", g->nodes[v].name, g->nodes[v].size);
+  printf("\n");
+  printf("data %s: %d train samples", ds->name, info->train_total);
+  if (info->train_rows != info->train_total)
+    printf(" (fraction %g: %d used)", tc->fraction, info->train_rows);
+  if (ec) printf(", %d test samples", info->test_rows);
+  printf("\n");
+  printf("train: T %d, batch %d %s, %d batches/epoch", tc->T, tc->batch,
+         tc->sampling == PCN_SAMPLE_ALIGNED ? "aligned" : "shuffled",
+         info->batches_per_epoch);
+  if (info->unused_per_epoch > 0)
+    printf(" (%d samples unused per epoch)", info->unused_per_epoch);
+  printf(", alpha %g, beta %g, seed %lld\n", tc->inference.lr, tc->learning.lr,
+         (long long)tc->seed);
+  printf("SMMs per update %lld (init %d + %d x T)\n",
+         (long long)s->smm.per_update, s->smm.init, s->smm.per_step);
+  if (ec) {
+    if (s->eval_mode == PCN_EVAL_FORWARD)
+      printf("evaluation: forward pass, metric %s\n",
+             ec->metric == PCN_METRIC_ACCURACY ? "accuracy" : "mse");
+    else
+      printf("evaluation: inference, %d steps, metric %s\n", ec->T,
+             ec->metric == PCN_METRIC_ACCURACY ? "accuracy" : "mse");
+  } else {
+    printf("evaluation: none (no evaluate block)\n");
+  }
+  if (info->start_epoch > 0)
+    printf("resuming after epoch %d\n", info->start_epoch);
+  printf("backend %s, %d epochs\n", backend, tc->epochs);
+  fflush(stdout);
+}
 
 int pcn_cmd_run(int argc, char **argv) {
-  (void)argc;
-  (void)argv;
-  fprintf(stderr, "pcnc run: not implemented yet\n");
-  return 1;
+  PcnCommonOpts co;
+  memset(&co, 0, sizeof co);
+  co.color = -1;
+  Overrides ov = {.n = 0};
+  const char *log_path = NULL, *save_path = NULL, *load_path = NULL;
+  const char *data_dir = NULL, *backend_name = "reference";
+  int threads = 0;
+  bool quiet = false;
+
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    int r = pcn_driver_common_opt(&co, argc, argv, &i);
+    if (r < 0) return 2;
+    if (r > 0) continue;
+    /* Options with a value: --opt VALUE or --opt=VALUE. */
+    const char *val = NULL;
+    const char *names[] = {"--epochs", "--set",      "--seed",    "--log",
+                           "--save",   "--load",     "--data-dir", "--backend",
+                           "--threads"};
+    const char *name = NULL;
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+      size_t len = strlen(names[k]);
+      if (strncmp(a, names[k], len) == 0 && (a[len] == '\0' || a[len] == '=')) {
+        name = names[k];
+        if (a[len] == '=') {
+          val = a + len + 1;
+        } else {
+          if (i + 1 >= argc) return usage_error("%s needs a value", a);
+          val = argv[++i];
+        }
+        break;
+      }
+    }
+    if (name) {
+      if (strcmp(name, "--epochs") == 0 || strcmp(name, "--seed") == 0) {
+        if (ov.n >= 64) return usage_error("too many overrides%s", "");
+        ov.key[ov.n] = name + 2;
+        ov.value[ov.n++] = val;
+      } else if (strcmp(name, "--set") == 0) {
+        const char *eq = strchr(val, '=');
+        if (!eq || eq == val)
+          return usage_error("--set needs KEY=VALUE, got '%s'", val);
+        if (ov.n >= 64) return usage_error("too many overrides%s", "");
+        /* The key lives in argv; cut it at '=' in a copy that stays alive
+         * until the overrides are applied. */
+        static char keys[64][32];
+        size_t klen = (size_t)(eq - val);
+        if (klen >= sizeof keys[0]) klen = sizeof keys[0] - 1;
+        memcpy(keys[ov.n], val, klen);
+        keys[ov.n][klen] = '\0';
+        ov.key[ov.n] = keys[ov.n];
+        ov.value[ov.n++] = eq + 1;
+      } else if (strcmp(name, "--log") == 0) {
+        log_path = val;
+      } else if (strcmp(name, "--save") == 0) {
+        save_path = val;
+      } else if (strcmp(name, "--load") == 0) {
+        load_path = val;
+      } else if (strcmp(name, "--data-dir") == 0) {
+        data_dir = val;
+      } else if (strcmp(name, "--backend") == 0) {
+        if (strcmp(val, "reference") != 0)
+          return usage_error("unknown backend '%s' (known: reference)", val);
+        backend_name = val;
+      } else if (strcmp(name, "--threads") == 0) {
+        long long t;
+        if (!parse_int(val, 1, 1024, &t))
+          return usage_error("--threads needs an integer in [1, 1024], got "
+                             "'%s'", val);
+        threads = (int)t;
+      }
+      continue;
+    }
+    if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+      quiet = true;
+    } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      usage(stdout);
+      return 0;
+    } else if (a[0] == '-' && a[1] != '\0') {
+      return usage_error("unknown option '%s'", a);
+    } else if (!co.file) {
+      co.file = a;
+    } else {
+      return usage_error("more than one input file ('%s')", a);
+    }
+  }
+  if (!co.file) return usage_error("no input file%s", "");
+  for (int k = 0; k < ov.n; k++) {
+    /* Reject unknown keys before compiling: a usage error is a usage
+     * error, whatever the file holds. */
+    static const char *const known[] = {"T",      "alpha",  "beta",
+                                        "batch",  "fraction", "seed",
+                                        "epochs", "eval_T", "momentum"};
+    bool ok = false;
+    for (size_t j = 0; j < sizeof known / sizeof known[0]; j++)
+      ok |= strcmp(ov.key[k], known[j]) == 0;
+    if (!ok) {
+      fprintf(stderr, "pcnc run: unknown --set key '%s' (keys: %s)\n",
+              ov.key[k], override_keys);
+      return 2;
+    }
+  }
+  if (!data_dir) {
+    const char *env = getenv("PCNC_DATA_DIR");
+    if (env && *env) data_dir = env;
+  }
+
+  PcnSession sess;
+  memset(&sess, 0, sizeof sess);
+  int rc = pcn_driver_compile(&sess, &co);
+  if (rc != 0) {
+    pcn_driver_session_free(&sess);
+    return rc;
+  }
+  PcnCompilation *c = sess.comp;
+  int mi = sess.model;
+  PcnTrainer *trainer = NULL;
+  rc = 1;
+  if (mi < 0) {
+    fprintf(stderr, "pcnc run: %s: no model to run\n", co.file);
+    goto out;
+  }
+  const PcnGraph *g = c->models[mi];
+  int ti = -1, ei = -1;
+  for (int k = 0; k < c->ntrains; k++)
+    if (c->trains[k].model == mi) ti = k;
+  for (int k = 0; k < c->nevals; k++)
+    if (c->evals[k].model == mi) ei = k;
+  if (ti < 0) {
+    fprintf(stderr, "pcnc run: %s: model '%s' has no train block\n", co.file,
+            g->name);
+    goto out;
+  }
+  /* Copies: the overrides must not change the compilation. */
+  PcnTrainConfig tc = c->trains[ti];
+  PcnEvalConfig ecv, *ec = NULL;
+  if (ei >= 0) {
+    ecv = c->evals[ei];
+    ec = &ecv;
+  }
+  /* The evaluate block's batch defaults to the train block's: keep that
+   * link when --set batch changes the latter. */
+  bool eval_batch_follows = ec && ec->batch == tc.batch;
+  for (int k = 0; k < ov.n; k++)
+    if (apply_override(ov.key[k], ov.value[k], &tc, ec, eval_batch_follows)) {
+      rc = 2;
+      goto out;
+    }
+  const PcnDataset *tds = &c->datasets[tc.dataset];
+  const PcnDataset *eds = ec ? &c->datasets[ec->dataset] : NULL;
+  if (tc.sampling == PCN_SAMPLE_ALIGNED && tds->classes > 0 &&
+      tc.batch % tds->classes != 0) {
+    fprintf(stderr, "pcnc run: batch %d is not a multiple of the %d classes "
+            "of '%s' (aligned batches hold n/C samples of each class)\n",
+            tc.batch, tds->classes, tds->name);
+    rc = 2;
+    goto out;
+  }
+  const PcnAnalysis *an = pcn_compilation_analysis(c, mi);
+  if (ec && an->phase[PCN_PHASE_EVAL].eval_mode == PCN_EVAL_INFERENCE &&
+      ec->T < 1) {
+    fprintf(stderr, "pcnc run: model '%s' is evaluated by inference, so "
+            "eval_T must be at least 1\n", g->name);
+    rc = 2;
+    goto out;
+  }
+
+  long long nsamples = pcn_driver_train_samples(c, ti, data_dir);
+  PcnSchedule *s = pcn_schedule_build(&sess.arena, g, an, &tc, ec,
+                                      nsamples > 0 ? nsamples : 0);
+  if (!s) {
+    fprintf(stderr, "pcnc run: out of memory building the schedule\n");
+    goto out;
+  }
+  if (threads > 0) pcn_train_set_threads(threads);
+
+  PcnTrainSpec spec = {g, an, s, &tc, ec, tds, eds, data_dir};
+  PcnTrainOptions opt = pcn_train_options_default();
+  opt.out = quiet ? NULL : stdout;
+  opt.progress = quiet ? 0 : -1;
+  opt.log_path = log_path;
+  opt.save_path = save_path;
+  opt.load_path = load_path;
+  opt.stop = &run_stop;
+  char err[1024];
+  trainer = pcn_trainer_new(&spec, &opt, err, sizeof err);
+  if (!trainer) {
+    fprintf(stderr, "pcnc run: %s\n", err);
+    goto out;
+  }
+  PcnTrainInfo info;
+  pcn_trainer_info(trainer, &info);
+  if (!quiet) print_header(co.file, g, tds, &tc, ec, s, &info, backend_name);
+
+  struct sigaction sa, old;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigint;
+  sa.sa_flags = (int)SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  run_stop = 0;
+  sigaction(SIGINT, &sa, &old);
+  PcnTrainResult res;
+  int trc = pcn_trainer_run(trainer, &res, err, sizeof err);
+  sigaction(SIGINT, &old, NULL);
+  if (trc != 0) {
+    fprintf(stderr, "pcnc run: %s\n", err);
+    if (res.diverged && save_path && res.epochs_done + info.start_epoch > 0)
+      fprintf(stderr, "pcnc run: '%s' keeps the model of epoch %d\n",
+              save_path, info.start_epoch + res.epochs_done);
+    goto out;
+  }
+  if (res.interrupted && !quiet) {
+    if (res.epochs_done > 0 && save_path)
+      printf("interrupted: epoch %d stopped after %d batches; saved to %s\n",
+             res.last.epoch, res.last.batches, save_path);
+    else
+      printf("interrupted\n");
+  }
+  rc = 0;
+out:
+  pcn_trainer_free(trainer);
+  pcn_driver_session_free(&sess);
+  return rc;
 }
