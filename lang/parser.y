@@ -45,6 +45,8 @@ typedef struct PcnParseState {
   int nerrors;       /* errors this parse reported (capped or not) */
   int line, col;     /* position of the next byte to scan */
   int at_eof;        /* the scanner has returned end of file */
+  int quiet;         /* an unterminated string ate the line: drop the
+                        syntax error that follows it (before ';' or '}') */
   int fatal;         /* stop: nesting limit or error cap reached */
   PcnSpan last_err;  /* to drop a repeated error at the same place */
   PcnOpenBlock blocks[PCN_MAX_BLOCKS];
@@ -179,8 +181,11 @@ program: %empty
        ;
 
 item: import | param | dataset | model | train | evaluate
-    | error "';'" { $$ = NULL; yyerrok; }
-    | error "'}'" { $$ = NULL; yyerrok; }
+    /* Top-level items are never inside braces: while a '{' skipped by the
+     * recovery is still open, keep skipping, so a broken block header does
+     * not spill the block's body into the top level. */
+    | error "';'" { if (st->nblocks > 0) YYERROR; $$ = NULL; yyerrok; }
+    | error "'}'" { if (st->nblocks > 0) YYERROR; $$ = NULL; yyerrok; }
     ;
 
 import: "'import'" STRING "';'" {
@@ -504,6 +509,10 @@ static void pcnyyerror(PCNYYLTYPE *loc, PcnParseState *st, const char *msg) {
   if (strcmp(msg, "memory exhausted") == 0) {
     pcn_parse_error(st, *loc, "program nested too deeply for the parser");
     st->fatal = 1;
+    return;
+  }
+  if (st->quiet) {
+    st->quiet = 0;
     return;
   }
   if (strncmp(msg, "syntax error, ", 14) == 0) msg += 14;
