@@ -257,6 +257,12 @@ static void test_recovery_three_errors(void) {
   CU_ASSERT_EQUAL(s.nerrors, 2);
   CU_ASSERT_STRING_EQUAL(s.dump, "(train m)\n(evaluate m\n  (metric mse))\n");
   done(&s);
+  /* a broken block header skips the whole block, not just to its first ';' */
+  Parsed h;
+  parse(&h, "model { node x[3]; a -> b; }\nparam p = 1;\n");
+  CU_ASSERT_EQUAL(h.nerrors, 1);
+  CU_ASSERT_STRING_EQUAL(h.dump, "(param p 1)\n");
+  done(&h);
 }
 
 static void test_unclosed_block(void) {
