@@ -1,0 +1,57 @@
+/*
+ * driver.h - the pcnc subcommands (compiler/driver*.c).
+ */
+#ifndef PCN_DRIVER_H
+#define PCN_DRIVER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "compile.h"
+#include "pcn/arena.h"
+#include "pcn/diag.h"
+
+typedef struct PcnCommand {
+  const char *name;
+  int (*fn)(int argc, char **argv); /* argv[0] is the command name */
+} PcnCommand;
+
+extern const PcnCommand pcn_commands[];
+
+/* Options every command that compiles a file shares. */
+typedef struct PcnCommonOpts {
+  const char *file;
+  const char *model;      /* --model NAME, or NULL for the only/first one */
+  const char *includes[64];
+  int nincludes;
+  int color;              /* -1 auto, 0 never, 1 always */
+} PcnCommonOpts;
+
+/* Tries to consume a shared option at argv[*i]; returns 1 when consumed,
+ * 0 when not a shared option, -1 on a usage error (message printed). */
+int pcn_driver_common_opt(PcnCommonOpts *o, int argc, char **argv, int *i);
+
+/* One compilation: arena, diagnostics and the result. */
+typedef struct PcnSession {
+  PcnArena arena;
+  PcnDiag diag;
+  PcnCompilation *comp;
+  int model; /* index of the selected model, -1 when none */
+} PcnSession;
+
+/* Compiles o->file and selects the model. Prints diagnostics. Returns the
+ * exit status (0 ok, 1 program errors, 2 unreadable file). */
+int pcn_driver_compile(PcnSession *s, const PcnCommonOpts *o);
+void pcn_driver_session_free(PcnSession *s);
+
+/* Number of samples in the training split of the model's train block,
+ * read cheaply from the data's headers; -1 when unknown. */
+long long pcn_driver_train_samples(const PcnCompilation *c, int train,
+                                   const char *data_dir);
+
+int pcn_cmd_check(int argc, char **argv);
+int pcn_cmd_schedule(int argc, char **argv);
+int pcn_cmd_graph(int argc, char **argv);
+int pcn_cmd_run(int argc, char **argv);
+
+#endif
