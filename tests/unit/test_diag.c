@@ -7,7 +7,7 @@
 #include <string.h>
 
 /* Renders d into a malloc'd string (caller frees). */
-static char *render(const PcnDiag *d, int color) {
+__attribute__((noinline)) static char *render(const PcnDiag *d, int color) {
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);

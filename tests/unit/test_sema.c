@@ -832,7 +832,8 @@ static char *write_file(const char *dir, const char *name, const char *text) {
   static char path[4][512];
   static int k;
   char *p = path[k++ % 4];
-  snprintf(p, 512, "%s/%s", dir, name);
+  int len = snprintf(p, 512, "%s/%s", dir, name);
+  CU_ASSERT_FATAL(len > 0 && len < 512);
   FILE *f = fopen(p, "w");
   CU_ASSERT_PTR_NOT_NULL_FATAL(f);
   fputs(text, f);
