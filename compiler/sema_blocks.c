@@ -625,6 +625,7 @@ void sema_train(Sema *s, SemaScope *sc, const PcnAst *t) {
   s->tinfo = inf;
   s->cap_trains = cap;
   s->tinfo[c->ntrains] = info;
+  T.method_span = info.method_span;
   c->trains[c->ntrains++] = T;
 }
 
@@ -707,6 +708,7 @@ void sema_evaluate(Sema *s, SemaScope *sc, const PcnAst *e) {
                      D->name);
   }
   E.metric = metric == PCN_METRIC_MSE ? PCN_METRIC_MSE : PCN_METRIC_ACCURACY;
+  E.steps_span = info.steps_span;
   int cap = s->cap_evals, cap2 = s->cap_evals;
   PcnEvalConfig *arr = sema_grow(s, c->evals, c->nevals, &cap, sizeof *arr);
   SemaEvalInfo *inf = sema_grow(s, s->einfo, c->nevals, &cap2, sizeof *inf);

@@ -141,7 +141,7 @@ void pcn_check_model(PcnDiag *d, const PcnCompilation *c, int model) {
     if (t->model != model || t->method != PCN_METHOD_BP || an->is_dag) continue;
     Str s = {0};
     cycle_text(&s, g, &an->cycles[0]);
-    int idx = pcn_diag_error(d, t->span,
+    int idx = pcn_diag_error(d, t->method_span.src ? t->method_span : t->span,
                              "method bp needs an acyclic model, but '%s' has the cycle %s",
                              g->name, str_get(&s));
     note_cycle_edges(d, idx, g, &an->cycles[0]);
@@ -160,7 +160,7 @@ void pcn_check_model(PcnDiag *d, const PcnCompilation *c, int model) {
     } else if (pv->whole_root >= 0) {
       str_add(&s, "root '%s' is not clamped in evaluation", g->nodes[pv->whole_root].name);
     }
-    pcn_diag_error(d, e->span,
+    pcn_diag_error(d, e->steps_span.src ? e->steps_span : e->span,
                    "model '%s' is evaluated by inference (%s), but the evaluation has 0 "
                    "inference steps",
                    g->name, str_get(&s));

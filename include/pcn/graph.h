@@ -170,6 +170,7 @@ typedef struct PcnTrainConfig {
   PcnOptimizer learning;  /* beta = learning.lr */
   uint64_t seed;
   PcnMethod method;
+  PcnSpan method_span;  /* where `method` was written (the block's name when not) */
 } PcnTrainConfig;
 
 typedef enum PcnMetric { PCN_METRIC_ACCURACY, PCN_METRIC_MSE } PcnMetric;
@@ -182,6 +183,7 @@ typedef struct PcnEvalConfig {
   int T;                /* inference steps when evaluation needs inference */
   PcnOptimizer inference;
   int batch;            /* evaluation batch size */
+  PcnSpan steps_span;   /* where T was written (the block's name when not) */
 } PcnEvalConfig;
 
 /* The result of compiling one file: all models, datasets and blocks. */
