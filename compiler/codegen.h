@@ -1,0 +1,114 @@
+/*
+ * codegen.h - the LLVM backend: Schedule IR -> one LLVM module -> native
+ * code (JIT in-process, or an object file for embedding).
+ *
+ * Each program of a schedule (TRAIN_INIT ... EVAL_READOUT) becomes one
+ * function
+ *
+ *     int32_t <prefix><program>(PcnJitState *st, int32_t n);
+ *
+ * that runs every stage of the program on the first n rows and returns 0,
+ * or the nonzero status of a runtime helper that failed. Shapes, strides,
+ * activations and GEMM flags are constants in the code; the batch rows n
+ * and the inference step size and momentum (from the state) are runtime
+ * values. Elementwise ops are loops in IR (activations included; erff,
+ * expf, expm1f and tanhf are called from libm); GEMMs call cblas_sgemm.
+ * Ops with runtime state (INIT, OPT_STEP, READOUT) call the helper
+ * pcn_rt_jit_op(), which runs the reference semantics (pcn_exec_op). The
+ * helper is declared extern_weak: an embedding program that does not link
+ * the pcn runtime resolves it to NULL, and the generated code then falls
+ * back to what needs no runtime (zero/forward/null INIT, READOUT) or
+ * returns -1 (OPT_STEP, random INIT).
+ *
+ * Tutorial (JIT):
+ *     cfg.backend = pcn_backend_jit();
+ *     PcnPlan *p = pcn_plan_create(sched, &cfg, err, sizeof err);
+ *     ... pcn_exec_run(p, PCN_PROG_TRAIN_STEP, n) runs native code.
+ *
+ * Tutorial (ahead of time, what `pcnc compile` does):
+ *     pcn_jit_emit_object(sched, "model.o", "model.h", "pcn_model_", err, n);
+ */
+#ifndef PCN_CODEGEN_H
+#define PCN_CODEGEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <llvm-c/Core.h>
+#include <llvm-c/TargetMachine.h>
+
+#include "pcn/exec.h"
+#include "pcn/schedule.h"
+
+/* The state every generated function receives. The LLVM struct type that
+ * codegen.c builds must match this layout field for field (checked by a
+ * unit test through the data layout). */
+typedef struct PcnJitState {
+  float **buf;       /* [nbuffers] base of each buffer, by schedule index */
+  double *energy;    /* [nnodes] 1/2 sum e^2 of the last PREDICT */
+  void *plan;        /* PcnPlan * for pcn_rt_jit_op(); NULL when embedded */
+  float alpha[2];    /* inference step size: [0] training, [1] evaluation */
+  float momentum[2]; /* inference momentum, same indexing */
+} PcnJitState;
+
+typedef int32_t (*PcnJitEntry)(PcnJitState *st, int32_t n);
+
+typedef struct PcnCgOptions {
+  const char *prefix; /* entry point prefix; NULL = "pcn_" */
+  bool use_skippable; /* leave out ops marked PcnOp.skippable */
+} PcnCgOptions;
+
+/* The helper generated code calls for delegated ops: runs op `op` of
+ * stage `stage` of program `prog` of st->plan with pcn_exec_op(). */
+int32_t pcn_rt_jit_op(PcnJitState *st, int32_t prog, int32_t stage, int32_t op,
+                      int32_t n);
+
+/* Program names as they appear in symbol names: "train_init", ... */
+const char *pcn_cg_program_symbol(PcnProgramKind k);
+
+/* Builds the (unoptimized, verified) module for s in ctx. NULL with a
+ * message in err on failure; the caller disposes the module. */
+LLVMModuleRef pcn_cg_build_module(LLVMContextRef ctx, const PcnSchedule *s,
+                                  const PcnCgOptions *o, char *err,
+                                  size_t errlen);
+
+/* A target machine for the host CPU (name and features), for the JIT
+ * (`for_object` false) or for position-independent object files. NULL with
+ * a message on failure. Needs pcn_cg_init_native() first. */
+LLVMTargetMachineRef pcn_cg_host_machine(bool for_object, char *err,
+                                         size_t errlen);
+
+/* Initializes LLVM's native target once (thread-safe enough for the
+ * driver and tests: idempotent). 0 or -1. */
+int pcn_cg_init_native(char *err, size_t errlen);
+
+/* Runs "default<O3>" with the given target machine (sets the module's
+ * triple and data layout from tm first). 0 or -1 with a message. */
+int pcn_cg_optimize(LLVMModuleRef m, LLVMTargetMachineRef tm, char *err,
+                    size_t errlen);
+
+/* ---- jit.c ---------------------------------------------------------- */
+
+/* The JIT backend: prepare() compiles the plan's schedule with ORC LLJIT,
+ * run() calls the compiled entry point. */
+const PcnBackend *pcn_backend_jit(void);
+
+/* Seconds the most recent prepare() of this thread's process spent in
+ * codegen, optimization and JIT materialization. */
+double pcn_jit_last_compile_seconds(void);
+
+/* Writes the module of s to `path` as LLVM IR text: unoptimized, then
+ * (after a marker comment line) optimized for the host. For
+ * `pcnc run --emit-llvm FILE`. 0 or -1 with a message. */
+int pcn_jit_emit_llvm(const PcnSchedule *s, const char *path, char *err,
+                      size_t errlen);
+
+/* Ahead-of-time: writes an object file with the entry points
+ * <prefix><program> and a C header declaring them, PcnJitState and the
+ * buffer table (header_path may be NULL). 0 or -1 with a message. */
+int pcn_jit_emit_object(const PcnSchedule *s, const char *obj_path,
+                        const char *header_path, const char *prefix,
+                        char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,400 @@
+/* jit.c - the JIT backend (ORC LLJIT through the LLVM 14 C API) and the
+ * ahead-of-time outputs (object file, C header, IR text). codegen.h.
+ *
+ * prepare(): build the module (codegen.c), verify, optimize for the host,
+ * hand it to a fresh LLJIT whose main dylib holds every runtime symbol the
+ * code may call (registered by address: Debian links with --as-needed, so
+ * a search of the process can miss cblas_sgemm), and look up all entry
+ * points, which is when ORC materializes and errors surface. */
+#include <cblas.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <llvm-c/Error.h>
+#include <llvm-c/LLJIT.h>
+#include <llvm-c/Orc.h>
+
+#include "codegen.h"
+/* The plan's energies: the only plan field generated code writes that the
+ * public API has no pointer accessor for (see the report / exec.h). */
+#include "exec_internal.h"
+
+static void jit_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void jit_err(char *err, size_t errlen, const char *fmt, ...) {
+  if (!err || !errlen) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, errlen, fmt, ap);
+  va_end(ap);
+}
+
+/* Consumes e; writes "what: message". Returns -1 for tail calls. */
+static int orc_err(LLVMErrorRef e, const char *what, char *err, size_t errlen) {
+  char *msg = LLVMGetErrorMessage(e);
+  jit_err(err, errlen, "jit: %s: %s", what, msg);
+  LLVMDisposeErrorMessage(msg);
+  return -1;
+}
+
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* ---- the runtime helper and the symbol table ---------------------------- */
+
+int32_t pcn_rt_jit_op(PcnJitState *st, int32_t prog, int32_t stage, int32_t op, int32_t n) {
+  PcnPlan *p = st->plan;
+  if (!p) return -1;
+  const PcnSchedule *s = pcn_plan_schedule(p);
+  if ((unsigned)prog >= PCN_PROG_COUNT || stage < 0 || stage >= s->programs[prog].nstages ||
+      op < 0 || op >= s->programs[prog].stages[stage].nops) {
+    pcn_plan_set_error(p, "jit: no op %d of stage %d of program %d", op, stage, prog);
+    return -1;
+  }
+  return pcn_exec_op(p, (PcnProgramKind)prog, &s->programs[prog].stages[stage].ops[op], n);
+}
+
+/* Every C symbol generated code may call. Adding a call in codegen.c
+ * means adding its row here, or the entry lookup fails. */
+typedef struct RtSymbol {
+  const char *name;
+  void (*addr)(void);
+} RtSymbol;
+
+static const RtSymbol rt_symbols[] = {
+    {"cblas_sgemm", (void (*)(void))cblas_sgemm},
+    {"erff", (void (*)(void))erff},
+    {"expf", (void (*)(void))expf},
+    {"expm1f", (void (*)(void))expm1f},
+    {"tanhf", (void (*)(void))tanhf},
+    {"pcn_rt_jit_op", (void (*)(void))pcn_rt_jit_op},
+    /* The optimizer turns zeroing and copying loops into these. */
+    {"memset", (void (*)(void))memset},
+    {"memcpy", (void (*)(void))memcpy},
+    {"memmove", (void (*)(void))memmove},
+};
+#define NRT_SYMBOLS (sizeof rt_symbols / sizeof rt_symbols[0])
+
+/* ---- JIT state ---------------------------------------------------------- */
+
+typedef struct JitState {
+  LLVMOrcLLJITRef jit;
+  PcnJitEntry entry[PCN_PROG_COUNT];
+  PcnJitState st;
+  char *err_slot; /* ORC reporter target (the plan's error is set later) */
+} JitState;
+
+static _Thread_local double last_compile_seconds;
+
+double pcn_jit_last_compile_seconds(void) { return last_compile_seconds; }
+
+/* ORC reports errors of asynchronous materialization here instead of
+ * printing them; the lookup that triggered them fails too, and its
+ * message goes to the caller. */
+static void orc_reporter(void *ctx, LLVMErrorRef e) {
+  char *slot = ctx;
+  char *msg = LLVMGetErrorMessage(e);
+  if (slot) snprintf(slot, 256, "%s", msg);
+  LLVMDisposeErrorMessage(msg);
+}
+
+static int define_runtime_symbols(LLVMOrcLLJITRef jit, char *err, size_t errlen) {
+  LLVMJITCSymbolMapPair pairs[NRT_SYMBOLS];
+  for (size_t i = 0; i < NRT_SYMBOLS; i++) {
+    pairs[i].Name = LLVMOrcLLJITMangleAndIntern(jit, rt_symbols[i].name);
+    pairs[i].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)rt_symbols[i].addr;
+    pairs[i].Sym.Flags.GenericFlags =
+        LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;
+    pairs[i].Sym.Flags.TargetFlags = 0;
+  }
+  LLVMOrcMaterializationUnitRef mu = LLVMOrcAbsoluteSymbols(pairs, NRT_SYMBOLS);
+  LLVMErrorRef e = LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(jit), mu);
+  if (e) {
+    LLVMOrcDisposeMaterializationUnit(mu);
+    return orc_err(e, "defining runtime symbols", err, errlen);
+  }
+  return 0;
+}
+
+static void jit_state_free(JitState *js) {
+  if (!js) return;
+  if (js->jit) {
+    LLVMErrorRef e = LLVMOrcDisposeLLJIT(js->jit);
+    if (e) LLVMConsumeError(e);
+  }
+  free(js->st.buf);
+  free(js->err_slot);
+  free(js);
+}
+
+/* Compiles s into a new JIT; fills js->entry. */
+static int jit_compile(JitState *js, const PcnSchedule *s, char *err, size_t errlen) {
+  if (pcn_cg_init_native(err, errlen)) return -1;
+  LLVMErrorRef e = LLVMOrcCreateLLJIT(&js->jit, NULL);
+  if (e) {
+    js->jit = NULL;
+    return orc_err(e, "creating LLJIT", err, errlen);
+  }
+  LLVMOrcExecutionSessionSetErrorReporter(LLVMOrcLLJITGetExecutionSession(js->jit), orc_reporter,
+                                          js->err_slot);
+  if (define_runtime_symbols(js->jit, err, errlen)) return -1;
+
+  LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
+  LLVMContextRef ctx = LLVMOrcThreadSafeContextGetContext(tsc);
+  PcnCgOptions o = {.prefix = "pcn_", .use_skippable = false};
+  LLVMModuleRef m = pcn_cg_build_module(ctx, s, &o, err, errlen);
+  if (!m) {
+    LLVMOrcDisposeThreadSafeContext(tsc);
+    return -1;
+  }
+  LLVMTargetMachineRef tm = pcn_cg_host_machine(false, err, errlen);
+  int rc = tm ? pcn_cg_optimize(m, tm, err, errlen) : -1;
+  if (tm) LLVMDisposeTargetMachine(tm);
+  if (rc) {
+    LLVMDisposeModule(m);
+    LLVMOrcDisposeThreadSafeContext(tsc);
+    return -1;
+  }
+  /* The JIT's own data layout wins (it compiles for the same host). */
+  LLVMSetDataLayout(m, LLVMOrcLLJITGetDataLayoutStr(js->jit));
+  LLVMSetTarget(m, LLVMOrcLLJITGetTripleString(js->jit));
+  LLVMOrcThreadSafeModuleRef tsm = LLVMOrcCreateNewThreadSafeModule(m, tsc);
+  LLVMOrcDisposeThreadSafeContext(tsc); /* the module keeps it alive */
+  e = LLVMOrcLLJITAddLLVMIRModule(js->jit, LLVMOrcLLJITGetMainJITDylib(js->jit), tsm);
+  if (e) {
+    LLVMOrcDisposeThreadSafeModule(tsm);
+    return orc_err(e, "adding the module", err, errlen);
+  }
+  for (int p = 0; p < PCN_PROG_COUNT; p++) {
+    char name[64];
+    snprintf(name, sizeof name, "pcn_%s", pcn_cg_program_symbol((PcnProgramKind)p));
+    LLVMOrcExecutorAddress addr = 0;
+    e = LLVMOrcLLJITLookup(js->jit, &addr, name);
+    if (e) {
+      char what[128];
+      snprintf(what, sizeof what, "looking up %s%s%s", name, js->err_slot[0] ? ": " : "",
+               js->err_slot);
+      return orc_err(e, what, err, errlen);
+    }
+    if (!addr) {
+      jit_err(err, errlen, "jit: %s resolved to address 0", name);
+      return -1;
+    }
+    js->entry[p] = (PcnJitEntry)(uintptr_t)addr;
+  }
+  return 0;
+}
+
+static int jit_prepare(PcnPlan *p, void **state, char *err, size_t errlen) {
+  double t0 = now_seconds();
+  const PcnSchedule *s = pcn_plan_schedule(p);
+  JitState *js = calloc(1, sizeof *js);
+  if (!js) {
+    jit_err(err, errlen, "jit: out of memory");
+    return -1;
+  }
+  js->err_slot = calloc(1, 256);
+  js->st.buf = calloc((size_t)(s->nbuffers > 0 ? s->nbuffers : 1), sizeof *js->st.buf);
+  if (!js->err_slot || !js->st.buf) {
+    jit_state_free(js);
+    jit_err(err, errlen, "jit: out of memory");
+    return -1;
+  }
+  for (int b = 0; b < s->nbuffers; b++) js->st.buf[b] = pcn_plan_buffer(p, b);
+  js->st.energy = p->energy;
+  js->st.plan = p;
+  const PcnPlanConfig *cfg = pcn_plan_config(p);
+  js->st.alpha[0] = cfg->train_inference.lr;
+  js->st.alpha[1] = cfg->eval_inference.lr;
+  js->st.momentum[0] = cfg->train_inference.momentum;
+  js->st.momentum[1] = cfg->eval_inference.momentum;
+  if (jit_compile(js, s, err, errlen)) {
+    jit_state_free(js);
+    return -1;
+  }
+  *state = js;
+  last_compile_seconds = now_seconds() - t0;
+  return 0;
+}
+
+static int jit_run(PcnPlan *p, void *state, PcnProgramKind prog, int n) {
+  JitState *js = state;
+  int32_t rc = js->entry[prog](&js->st, n);
+  if (rc != 0) {
+    /* A failing helper already set the plan's error (pcn_exec_op). */
+    if (!pcn_plan_error(p)[0])
+      pcn_plan_set_error(p, "jit: %s failed (%d)", pcn_cg_program_symbol(prog), (int)rc);
+    return -1;
+  }
+  return 0;
+}
+
+static void jit_release(void *state) { jit_state_free(state); }
+
+static const PcnBackend jit_backend = {"jit", jit_prepare, jit_run, jit_release};
+
+const PcnBackend *pcn_backend_jit(void) { return &jit_backend; }
+
+/* ---- ahead-of-time outputs ---------------------------------------------- */
+
+int pcn_jit_emit_llvm(const PcnSchedule *s, const char *path, char *err, size_t errlen) {
+  if (pcn_cg_init_native(err, errlen)) return -1;
+  LLVMContextRef ctx = LLVMContextCreate();
+  LLVMModuleRef m = pcn_cg_build_module(ctx, s, NULL, err, errlen);
+  if (!m) {
+    LLVMContextDispose(ctx);
+    return -1;
+  }
+  int rc = -1;
+  char *before = LLVMPrintModuleToString(m);
+  LLVMTargetMachineRef tm = pcn_cg_host_machine(false, err, errlen);
+  if (tm && pcn_cg_optimize(m, tm, err, errlen) == 0) {
+    char *after = LLVMPrintModuleToString(m);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+      jit_err(err, errlen, "cannot write %s: %s", path, strerror(errno));
+    } else {
+      fprintf(f, "; ---- %s: before optimization ----\n%s\n", s->graph->name, before);
+      fprintf(f, "; ---- %s: after default<O3> for the host ----\n%s", s->graph->name, after);
+      rc = fclose(f) == 0 ? 0 : -1;
+      if (rc) jit_err(err, errlen, "cannot write %s: %s", path, strerror(errno));
+    }
+    LLVMDisposeMessage(after);
+  }
+  if (tm) LLVMDisposeTargetMachine(tm);
+  LLVMDisposeMessage(before);
+  LLVMDisposeModule(m);
+  LLVMContextDispose(ctx);
+  return rc;
+}
+
+/* "W.x->h1" -> "W_X_TO_H1": a C identifier for an enum constant. */
+static void c_ident(char *out, size_t n, const char *prefix, const char *name) {
+  size_t k = (size_t)snprintf(out, n, "%s", prefix);
+  for (const char *q = name; *q && k + 5 < n; q++) {
+    if (q[0] == '-' && q[1] == '>') {
+      memcpy(out + k, "_TO_", 4);
+      k += 4;
+      q++;
+    } else if ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9')) {
+      out[k++] = (char)(*q >= 'a' && *q <= 'z' ? *q - 'a' + 'A' : *q);
+    } else {
+      out[k++] = '_';
+    }
+  }
+  out[k] = 0;
+}
+
+static int write_header(const PcnSchedule *s, const char *path, const char *prefix, char *err,
+                        size_t errlen) {
+  FILE *f = fopen(path, "w");
+  if (!f) {
+    jit_err(err, errlen, "cannot write %s: %s", path, strerror(errno));
+    return -1;
+  }
+  char up[128];
+  c_ident(up, sizeof up, "", prefix);
+  const PcnGraph *g = s->graph;
+  fprintf(f,
+          "/* Generated by pcnc compile: model '%s'. Do not edit.\n"
+          " *\n"
+          " * Link the object file with -lopenblas -lm. Every entry point runs one\n"
+          " * program of the schedule on the first n rows of the batch buffers and\n"
+          " * returns 0, or -1 for an op that needs the pcn runtime (optimizer\n"
+          " * steps, random initialization), which this object does not contain.\n"
+          " * Buffers are float32 row-major; batch buffers have max_batch rows\n"
+          " * (your choice) of `cols` floats, the others rows x cols. Fill\n"
+          " * st.buf[i] for every i < %sNBUFFERS, st.energy with %sNNODES doubles.\n"
+          " * Weights: A_v = sum_u H_u W_uv + b_v, W_uv stored [size(u) x size(v)].\n"
+          " */\n",
+          g->name, up, up);
+  fprintf(f, "#ifndef %sH\n#define %sH\n\n#include <stdint.h>\n\n", up, up);
+  fprintf(f,
+          "#ifndef PCN_JIT_STATE_DEFINED\n#define PCN_JIT_STATE_DEFINED\n"
+          "typedef struct PcnJitState {\n"
+          "  float **buf;       /* [NBUFFERS] base of each buffer */\n"
+          "  double *energy;    /* [NNODES] 1/2 sum e^2 of the last prediction */\n"
+          "  void *plan;        /* NULL outside the pcn runtime */\n"
+          "  float alpha[2];    /* inference step size: [0] training, [1] evaluation */\n"
+          "  float momentum[2]; /* inference momentum, same indexing */\n"
+          "} PcnJitState;\n#endif\n\n");
+  fprintf(f, "enum {\n  %sNBUFFERS = %d,\n  %sNNODES = %d,\n", up, s->nbuffers, up, g->nnodes);
+  for (int v = 0; v < g->nnodes; v++) {
+    char id[300];
+    c_ident(id, sizeof id, "NODE_", g->nodes[v].name);
+    fprintf(f, "  %s%s = %d, /* size %d */\n", up, id, v, g->nodes[v].size);
+  }
+  fprintf(f, "};\n\n/* Buffers by index: name [rows x cols] (batch = n rows). */\nenum {\n");
+  for (int b = 0; b < s->nbuffers; b++) {
+    const PcnBuffer *B = &s->buffers[b];
+    char id[300];
+    c_ident(id, sizeof id, "BUF_", B->name);
+    if (B->batch_rows)
+      fprintf(f, "  %s%s = %d, /* %s [batch x %d] */\n", up, id, b, B->name, B->cols);
+    else
+      fprintf(f, "  %s%s = %d, /* %s [%d x %d] */\n", up, id, b, B->name, B->rows, B->cols);
+  }
+  fprintf(f, "};\n\n/* Rows (-1 = batch) and columns of each buffer. */\n");
+  fprintf(f, "static const int %sbuf_rows[%d] = {", prefix, s->nbuffers > 0 ? s->nbuffers : 1);
+  for (int b = 0; b < s->nbuffers; b++)
+    fprintf(f, "%s%d", b ? ", " : "", s->buffers[b].batch_rows ? -1 : s->buffers[b].rows);
+  fprintf(f, "};\nstatic const int %sbuf_cols[%d] = {", prefix, s->nbuffers > 0 ? s->nbuffers : 1);
+  for (int b = 0; b < s->nbuffers; b++) fprintf(f, "%s%d", b ? ", " : "", s->buffers[b].cols);
+  fprintf(f, "};\n\n");
+  fprintf(f, "/* Training: train_init, train_step (T times), train_learn.\n"
+             " * Evaluation: eval_init, eval_step (T_eval times), eval_readout;\n"
+             " * the prediction is in buffer %d (%s). */\n",
+          s->readout_node >= 0 && s->buf_of[PCN_BUF_H] ? s->buf_of[PCN_BUF_H][s->readout_node] : -1,
+          s->readout_node >= 0 ? g->nodes[s->readout_node].name : "none");
+  for (int p = 0; p < PCN_PROG_COUNT; p++)
+    fprintf(f, "int32_t %s%s(PcnJitState *st, int32_t n);\n", prefix,
+            pcn_cg_program_symbol((PcnProgramKind)p));
+  fprintf(f, "\n#endif\n");
+  if (fclose(f)) {
+    jit_err(err, errlen, "cannot write %s: %s", path, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+int pcn_jit_emit_object(const PcnSchedule *s, const char *obj_path, const char *header_path,
+                        const char *prefix, char *err, size_t errlen) {
+  if (!prefix) prefix = "pcn_";
+  if (pcn_cg_init_native(err, errlen)) return -1;
+  LLVMContextRef ctx = LLVMContextCreate();
+  PcnCgOptions o = {.prefix = prefix, .use_skippable = false};
+  LLVMModuleRef m = pcn_cg_build_module(ctx, s, &o, err, errlen);
+  if (!m) {
+    LLVMContextDispose(ctx);
+    return -1;
+  }
+  int rc = -1;
+  LLVMTargetMachineRef tm = pcn_cg_host_machine(true, err, errlen);
+  if (tm && pcn_cg_optimize(m, tm, err, errlen) == 0) {
+    char *msg = NULL;
+    /* The API takes a non-const path. */
+    char *path = strdup(obj_path);
+    if (!path) {
+      jit_err(err, errlen, "out of memory");
+    } else if (LLVMTargetMachineEmitToFile(tm, m, path, LLVMObjectFile, &msg)) {
+      jit_err(err, errlen, "cannot write %s: %s", obj_path, msg ? msg : "?");
+      LLVMDisposeMessage(msg);
+    } else {
+      rc = 0;
+    }
+    free(path);
+  }
+  if (tm) LLVMDisposeTargetMachine(tm);
+  LLVMDisposeModule(m);
+  LLVMContextDispose(ctx);
+  if (rc == 0 && header_path) rc = write_header(s, header_path, prefix, err, errlen);
+  return rc;
+}

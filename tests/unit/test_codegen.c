@@ -1,0 +1,607 @@
+/* test_codegen.c - the LLVM backend against the reference executor.
+ *
+ * Differential tests: one plan with the reference backend, one with the
+ * JIT, same schedule and seed (so the same initial weights and the same
+ * random node initializers), the same batches; after every program every
+ * buffer and every node energy must agree.
+ *
+ * Tolerance. The generated loops perform the reference's float operations
+ * in the reference's order (no fast-math flags: LLVM may not reassociate
+ * or contract them; the vectorizer leaves strict reductions alone), call
+ * the same libm functions and the same cblas_sgemm with the same
+ * arguments. So the two should agree bit for bit, and do on this machine
+ * (the test prints the largest difference seen). The tolerance is still
+ * not zero, because a libm or BLAS built for a different CPU could pick a
+ * different kernel per call site (e.g. OpenBLAS choosing its code path by
+ * alignment): float32 rounding of one product is 6e-8 relative, a few
+ * steps of inference and learning amplify it by the condition of the step
+ * (alpha and the weights are O(1)), so we allow 1e-5 of the largest
+ * magnitude of each buffer plus 1e-5 relative per entry on states and 1e-4
+ * relative on energies (sums of thousands of squares). A wrong sign, a
+ * missing bias, a wrong activation or derivative miss these by far
+ * (checked by the mutation test below). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <stddef.h>
+
+#include <llvm-c/Core.h>
+#include <llvm-c/Target.h>
+
+#include "codegen.h"
+#include "compile.h"
+#include "pcn/analysis.h"
+#include "pcn/arena.h"
+#include "pcn/exec.h"
+#include "pcn/optim.h"
+#include "pcn/rng.h"
+#include "pcn/schedule.h"
+#include "testutil.h"
+
+#define STATE_RTOL 1e-5
+#define ENERGY_RTOL 1e-4
+
+static double worst_diff; /* largest relative difference seen, reported */
+
+/* ---- Graph IR built in C --------------------------------------------------- */
+
+#define MAXN 8
+#define MAXE 16
+
+typedef struct TG {
+  PcnGraph g;
+  PcnNode nodes[MAXN];
+  PcnEdge edges[MAXE];
+  int in[MAXN][MAXE], out[MAXN][MAXE];
+  char names[MAXN][8];
+} TG;
+
+static void tg_init(TG *t) {
+  memset(t, 0, sizeof *t);
+  t->g.name = "t";
+  t->g.nodes = t->nodes;
+  t->g.edges = t->edges;
+}
+
+/* clamp: 0 free, 1 input (always clamped), 2 target (clamped in training) */
+static int tg_node(TG *t, const char *name, int size, PcnActivation act, int clamp,
+                   PcnInitKind init) {
+  int v = t->g.nnodes++;
+  PcnNode *nd = &t->nodes[v];
+  snprintf(t->names[v], sizeof t->names[v], "%s", name);
+  nd->name = t->names[v];
+  nd->size = size;
+  nd->ndims = 1;
+  nd->dims[0] = size;
+  nd->act = act;
+  nd->bias = true;
+  nd->init.kind = init;
+  nd->init.mean = 0.1f;
+  nd->init.std = 0.5f;
+  nd->clamp = clamp == 1 ? PCN_CLAMP_IMAGE : clamp == 2 ? PCN_CLAMP_LABEL : PCN_CLAMP_NONE;
+  nd->clamp_train = clamp != 0;
+  nd->clamp_eval = clamp == 1;
+  nd->in_edges = t->in[v];
+  nd->out_edges = t->out[v];
+  return v;
+}
+
+static void tg_edge(TG *t, int u, int v) {
+  int e = t->g.nedges++;
+  t->edges[e].src = u;
+  t->edges[e].dst = v;
+  t->edges[e].kind = PCN_EDGE_DENSE;
+  t->nodes[u].out_edges[t->nodes[u].nout++] = e;
+  t->nodes[v].in_edges[t->nodes[v].nin++] = e;
+}
+
+/* Roots have no bias (only nodes with parents predict). */
+static void tg_finish(TG *t) {
+  for (int v = 0; v < t->g.nnodes; v++) t->nodes[v].bias = t->nodes[v].nin > 0;
+}
+
+enum { TOPO_CHAIN, TOPO_SKIP, TOPO_TWO_INPUTS, TOPO_CYCLE, TOPO_GENERATIVE, TOPO_COUNT };
+static const char *const topo_names[TOPO_COUNT] = {"chain", "skip", "two-inputs", "cycle",
+                                                   "generative"};
+
+/* Each node gets activation (base + i) % COUNT, so every topology sees
+ * several activations and the loop over base covers all of them. */
+static void build(TG *t, int topo, int act_base, PcnInitKind hidden, PcnRng *r) {
+  tg_init(t);
+#define SZ() (2 + (int)pcn_rng_below(r, 6))
+#define ACT(i) ((PcnActivation)((act_base + (i)) % PCN_ACT_COUNT))
+  switch (topo) {
+  case TOPO_CHAIN: {
+    int x = tg_node(t, "x", SZ(), ACT(0), 1, PCN_INIT_ZERO);
+    int h1 = tg_node(t, "h1", SZ(), ACT(1), 0, hidden);
+    int h2 = tg_node(t, "h2", SZ(), ACT(2), 0, hidden);
+    int y = tg_node(t, "y", SZ(), ACT(3), 2, hidden);
+    tg_edge(t, x, h1), tg_edge(t, h1, h2), tg_edge(t, h2, y);
+    break;
+  }
+  case TOPO_SKIP: {
+    int x = tg_node(t, "x", SZ(), ACT(0), 1, PCN_INIT_ZERO);
+    int h1 = tg_node(t, "h1", SZ(), ACT(1), 0, hidden);
+    int h2 = tg_node(t, "h2", SZ(), ACT(2), 0, hidden);
+    int y = tg_node(t, "y", SZ(), ACT(3), 2, hidden);
+    tg_edge(t, x, h1), tg_edge(t, h1, h2), tg_edge(t, h2, y);
+    tg_edge(t, x, h2), tg_edge(t, h1, y);
+    break;
+  }
+  case TOPO_TWO_INPUTS: {
+    int x1 = tg_node(t, "x1", SZ(), ACT(0), 1, PCN_INIT_ZERO);
+    int x2 = tg_node(t, "x2", SZ(), ACT(1), 1, PCN_INIT_ZERO);
+    int h1 = tg_node(t, "h1", SZ(), ACT(2), 0, hidden);
+    int y = tg_node(t, "y", SZ(), ACT(3), 2, hidden);
+    tg_edge(t, x1, h1), tg_edge(t, x2, h1), tg_edge(t, h1, y), tg_edge(t, x2, y);
+    break;
+  }
+  case TOPO_CYCLE: { /* forward is illegal on a cycle: zero/random/null only */
+    PcnInitKind k = hidden == PCN_INIT_FORWARD ? PCN_INIT_ZERO : hidden;
+    int x = tg_node(t, "x", SZ(), ACT(0), 1, PCN_INIT_ZERO);
+    int h1 = tg_node(t, "h1", SZ(), ACT(1), 0, k);
+    int h2 = tg_node(t, "h2", SZ(), ACT(2), 0, k);
+    int y = tg_node(t, "y", SZ(), ACT(3), 2, k);
+    tg_edge(t, x, h1), tg_edge(t, h1, h2), tg_edge(t, h2, h1), tg_edge(t, h2, h2);
+    tg_edge(t, h2, y);
+    break;
+  }
+  case TOPO_GENERATIVE: { /* free latent root z: inference in evaluation too */
+    PcnInitKind k = hidden == PCN_INIT_FORWARD ? PCN_INIT_RANDOM : hidden;
+    int z = tg_node(t, "z", SZ(), ACT(0), 0, k);
+    int h1 = tg_node(t, "h1", SZ(), ACT(1), 0, hidden);
+    int img = tg_node(t, "img", SZ(), ACT(2), 1, PCN_INIT_ZERO);
+    tg_edge(t, z, h1), tg_edge(t, h1, img);
+    break;
+  }
+  }
+#undef SZ
+#undef ACT
+  tg_finish(t);
+}
+
+/* ---- the differential harness ------------------------------------------ */
+
+/* Compares every buffer (batch buffers: first n rows) and the energies of
+ * two plans; prints the first mismatch. 0 when they agree. */
+static int compare_plans(PcnPlan *ref, PcnPlan *jit, int n, const char *where) {
+  const PcnSchedule *s = pcn_plan_schedule(ref);
+  for (int b = 0; b < s->nbuffers; b++) {
+    const PcnBuffer *B = &s->buffers[b];
+    size_t count = (size_t)(B->batch_rows ? n : B->rows) * B->cols;
+    const float *x = pcn_plan_buffer(ref, b), *y = pcn_plan_buffer(jit, b);
+    double scale = 0;
+    for (size_t i = 0; i < count; i++) scale = fmax(scale, fabs(x[i]));
+    for (size_t i = 0; i < count; i++) {
+      double d = fabs((double)x[i] - y[i]);
+      double tol = STATE_RTOL * (scale + fabs(x[i])) + 1e-30;
+      if (isnan(x[i]) != isnan(y[i]) || d > tol) {
+        printf("\n  %s: buffer %s[%zu]: reference %.9g, jit %.9g\n", where, B->name, i,
+               (double)x[i], (double)y[i]);
+        return -1;
+      }
+      if (scale > 0) worst_diff = fmax(worst_diff, d / scale);
+    }
+  }
+  for (int v = 0; v < s->graph->nnodes; v++) {
+    double x = pcn_plan_node_energy(ref, v), y = pcn_plan_node_energy(jit, v);
+    if (fabs(x - y) > ENERGY_RTOL * fabs(x) + 1e-12) {
+      printf("\n  %s: energy of %s: reference %.12g, jit %.12g\n", where,
+             s->graph->nodes[v].name, x, y);
+      return -1;
+    }
+    if (x != 0) worst_diff = fmax(worst_diff, fabs(x - y) / fabs(x));
+  }
+  return 0;
+}
+
+typedef struct Pair {
+  PcnPlan *ref, *jit;
+} Pair;
+
+static int run_both(Pair *pp, PcnProgramKind prog, int n, const char *label) {
+  int a = pcn_exec_run(pp->ref, prog, n), b = pcn_exec_run(pp->jit, prog, n);
+  if (a || b) {
+    printf("\n  %s: %s failed: ref '%s' jit '%s'\n", label, pcn_program_name(prog),
+           a ? pcn_plan_error(pp->ref) : "", b ? pcn_plan_error(pp->jit) : "");
+    return -1;
+  }
+  char where[160];
+  snprintf(where, sizeof where, "%s, after %s", label, pcn_program_name(prog));
+  return compare_plans(pp->ref, pp->jit, n, where);
+}
+
+static void fill_clamps(Pair *pp, PcnPhase phase, int n, PcnRng *r) {
+  const PcnGraph *g = pcn_plan_schedule(pp->ref)->graph;
+  for (int v = 0; v < g->nnodes; v++) {
+    if (!pcn_node_clamped(&g->nodes[v], phase)) continue;
+    int size = g->nodes[v].size;
+    float *rows = malloc((size_t)n * size * sizeof *rows);
+    for (int i = 0; i < n * size; i++) rows[i] = (float)(pcn_rng_uniform(r) * 2 - 0.5);
+    pcn_plan_set_clamp(pp->ref, v, rows, n);
+    pcn_plan_set_clamp(pp->jit, v, rows, n);
+    free(rows);
+  }
+}
+
+/* Runs `batches` training batches of T steps then one evaluation batch
+ * on both backends, comparing after every program. Batch sizes vary
+ * (including a last smaller batch). Returns 0 when all agree; 1 when the
+ * reference cannot plan the model (skipped); -1 on mismatch. */
+static int differential(const PcnSchedule *s, PcnPlanConfig cfg, int batches, int T, int T_eval,
+                        const char *label) {
+  char err[256];
+  Pair pp;
+  cfg.backend = &pcn_backend_ref;
+  pp.ref = pcn_plan_create(s, &cfg, err, sizeof err);
+  if (!pp.ref) return 1;
+  cfg.backend = pcn_backend_jit();
+  pp.jit = pcn_plan_create(s, &cfg, err, sizeof err);
+  if (!pp.jit) {
+    printf("\n  %s: JIT plan failed: %s\n", label, err);
+    pcn_plan_destroy(pp.ref);
+    return -1;
+  }
+  int rc = compare_plans(pp.ref, pp.jit, cfg.max_batch, "initial parameters");
+  PcnRng r;
+  pcn_rng_init(&r, 1234, 99);
+  for (int bi = 0; bi < batches && !rc; bi++) {
+    int n = bi == batches - 1 ? 1 + (cfg.max_batch - 1) / 2 : cfg.max_batch;
+    fill_clamps(&pp, PCN_PHASE_TRAIN, n, &r);
+    pcn_plan_begin_batch(pp.ref, PCN_PHASE_TRAIN, n, NULL);
+    pcn_plan_begin_batch(pp.jit, PCN_PHASE_TRAIN, n, NULL);
+    rc = run_both(&pp, PCN_PROG_TRAIN_INIT, n, label);
+    for (int t = 0; t < T && !rc; t++) rc = run_both(&pp, PCN_PROG_TRAIN_STEP, n, label);
+    pcn_plan_end_batch(pp.ref, PCN_PHASE_TRAIN, n, NULL);
+    pcn_plan_end_batch(pp.jit, PCN_PHASE_TRAIN, n, NULL);
+    if (!rc) rc = run_both(&pp, PCN_PROG_TRAIN_LEARN, n, label);
+  }
+  if (!rc) {
+    int n = cfg.max_batch;
+    fill_clamps(&pp, PCN_PHASE_EVAL, n, &r);
+    pcn_plan_begin_batch(pp.ref, PCN_PHASE_EVAL, n, NULL);
+    pcn_plan_begin_batch(pp.jit, PCN_PHASE_EVAL, n, NULL);
+    rc = run_both(&pp, PCN_PROG_EVAL_INIT, n, label);
+    for (int t = 0; t < T_eval && !rc; t++) rc = run_both(&pp, PCN_PROG_EVAL_STEP, n, label);
+    pcn_plan_end_batch(pp.ref, PCN_PHASE_EVAL, n, NULL);
+    pcn_plan_end_batch(pp.jit, PCN_PHASE_EVAL, n, NULL);
+    if (!rc) rc = run_both(&pp, PCN_PROG_EVAL_READOUT, n, label);
+    int c1 = 0, c2 = 0;
+    const float *r1 = pcn_plan_readout(pp.ref, &c1), *r2 = pcn_plan_readout(pp.jit, &c2);
+    if (!rc && ((r1 == NULL) != (r2 == NULL) || c1 != c2)) {
+      printf("\n  %s: readouts differ in shape\n", label);
+      rc = -1;
+    }
+  }
+  pcn_plan_destroy(pp.ref);
+  pcn_plan_destroy(pp.jit);
+  return rc;
+}
+
+static PcnTrainConfig train_cfg(int T, float alpha, float momentum) {
+  PcnTrainConfig tc;
+  memset(&tc, 0, sizeof tc);
+  tc.fraction = 1.0f;
+  tc.batch = 6;
+  tc.epochs = 1;
+  tc.T = T;
+  tc.inference.kind = PCN_OPT_SGD;
+  tc.inference.lr = alpha;
+  tc.inference.momentum = momentum;
+  tc.learning = pcn_optimizer_default(PCN_OPT_ADAMW);
+  tc.method = PCN_METHOD_PC;
+  return tc;
+}
+
+static PcnEvalConfig eval_cfg(int T) {
+  PcnEvalConfig ec;
+  memset(&ec, 0, sizeof ec);
+  ec.T = T;
+  ec.inference.kind = PCN_OPT_SGD;
+  ec.inference.lr = 0.05f;
+  ec.batch = 6;
+  return ec;
+}
+
+static const PcnInitKind hidden_inits[] = {PCN_INIT_ZERO, PCN_INIT_RANDOM, PCN_INIT_NULL,
+                                           PCN_INIT_FORWARD};
+
+static void test_random_graphs(void) {
+  PcnRng r;
+  pcn_rng_init(&r, 7, 1);
+  int runs = 0, skipped = 0;
+  for (int topo = 0; topo < TOPO_COUNT; topo++)
+    for (int act = 0; act < PCN_ACT_COUNT; act++)
+      for (size_t ii = 0; ii < sizeof hidden_inits / sizeof *hidden_inits; ii++) {
+        TG t;
+        build(&t, topo, act, hidden_inits[ii], &r);
+        PcnArena arena;
+        pcn_arena_init(&arena);
+        PcnAnalysis *an = pcn_analyze(&arena, &t.g);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(an);
+        float momentum = (act % 2) ? 0.5f : 0.0f; /* both UPDATE_H paths */
+        PcnTrainConfig tc = train_cfg(3, 0.1f, momentum);
+        PcnEvalConfig ec = eval_cfg(2);
+        PcnSchedule *s = pcn_schedule_build(&arena, &t.g, an, &tc, &ec, 100);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+        PcnPlanConfig cfg = pcn_plan_config_default();
+        cfg.max_batch = 6;
+        cfg.train_inference = tc.inference;
+        cfg.eval_inference = ec.inference;
+        cfg.eval_inference.momentum = momentum;
+        cfg.learning = pcn_optimizer_default(PCN_OPT_ADAMW);
+        cfg.learning.lr = 1e-2f;
+        cfg.seed = 11 + (uint64_t)act;
+        char label[96];
+        snprintf(label, sizeof label, "%s/%s/%s", topo_names[topo],
+                 pcn_activation_name((PcnActivation)act), pcn_init_name(hidden_inits[ii]));
+        int rc = differential(s, cfg, 3, 3, s->eval_mode == PCN_EVAL_FORWARD ? 0 : 2, label);
+        CU_ASSERT_EQUAL(rc < 0, 0);
+        if (rc == 1) skipped++;
+        else runs++;
+        pcn_arena_free(&arena);
+      }
+  printf("\n  %d random models agree (%d skipped), worst relative difference %.3g\n", runs,
+         skipped, worst_diff);
+  CU_ASSERT(runs >= TOPO_COUNT * PCN_ACT_COUNT * 3);
+}
+
+/* Every example that compiles today and whose initializers the runtime
+ * has (average and memory are plugged in by other modules). */
+static void test_examples(void) {
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s/examples", pcn_test_source_dir());
+  DIR *d = opendir(dir);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+  struct dirent *de;
+  int ran = 0;
+  while ((de = readdir(d))) {
+    size_t len = strlen(de->d_name);
+    if (len < 5 || strcmp(de->d_name + len - 4, ".pcn")) continue;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+    PcnArena arena;
+    PcnDiag diag;
+    pcn_arena_init(&arena);
+    pcn_diag_init(&diag);
+    PcnCompileOptions o = {0};
+    PcnCompilation *c = pcn_compile_file(&arena, &diag, path, &o);
+    if (c && diag.nerrors == 0) {
+      for (int m = 0; m < c->nmodels; m++) {
+        const PcnTrainConfig *tc = NULL;
+        const PcnEvalConfig *ec = NULL;
+        for (int i = 0; i < c->ntrains; i++)
+          if (c->trains[i].model == m) tc = &c->trains[i];
+        for (int i = 0; i < c->nevals; i++)
+          if (c->evals[i].model == m) ec = &c->evals[i];
+        PcnSchedule *s = pcn_schedule_build(&arena, c->models[m], c->analyses[m], tc, ec, 100);
+        if (!s) continue;
+        PcnPlanConfig cfg = pcn_plan_config_default();
+        cfg.max_batch = 4;
+        if (tc) {
+          cfg.train_inference = tc->inference;
+          cfg.learning = tc->learning;
+          cfg.seed = tc->seed;
+        }
+        if (ec) cfg.eval_inference = ec->inference;
+        int T = tc && tc->T < 4 ? tc->T : 3;
+        int Te = s->eval_mode == PCN_EVAL_FORWARD ? 0 : 2;
+        int rc = differential(s, cfg, 2, T, Te, de->d_name);
+        CU_ASSERT_EQUAL(rc < 0, 0);
+        if (rc == 0) ran++;
+        else if (rc == 1) printf("\n  %s: skipped (the runtime cannot plan it yet)", de->d_name);
+      }
+    }
+    pcn_diag_free(&diag);
+    pcn_arena_free(&arena);
+  }
+  closedir(d);
+  printf("\n  %d example models agree\n", ran);
+  CU_ASSERT(ran >= 1);
+}
+
+/* ---- tiny model: golden IR, layout, mutation, embedding ----------------- */
+
+/* x[2] -> h[3] -> y[2]; h tanh, y identity, forward init. */
+static void tiny(TG *t) {
+  tg_init(t);
+  t->g.name = "tiny";
+  int x = tg_node(t, "x", 2, PCN_ACT_IDENTITY, 1, PCN_INIT_ZERO);
+  int h = tg_node(t, "h", 3, PCN_ACT_TANH, 0, PCN_INIT_FORWARD);
+  int y = tg_node(t, "y", 2, PCN_ACT_IDENTITY, 2, PCN_INIT_FORWARD);
+  tg_edge(t, x, h), tg_edge(t, h, y);
+  tg_finish(t);
+}
+
+static PcnSchedule *tiny_schedule(TG *t, PcnArena *arena) {
+  tiny(t);
+  pcn_arena_init(arena);
+  PcnAnalysis *an = pcn_analyze(arena, &t->g);
+  if (!an) return NULL;
+  PcnTrainConfig tc = train_cfg(2, 0.1f, 0.0f);
+  PcnEvalConfig ec = eval_cfg(0);
+  return pcn_schedule_build(arena, &t->g, an, &tc, &ec, 10);
+}
+
+static char *read_text(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long len = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *s = malloc((size_t)len + 1);
+  if (s && fread(s, 1, (size_t)len, f) != (size_t)len) len = 0;
+  if (s) s[len] = 0;
+  fclose(f);
+  return s;
+}
+
+static void test_golden_ir(void) {
+  TG t;
+  PcnArena arena;
+  PcnSchedule *s = tiny_schedule(&t, &arena);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+  char err[256] = "";
+  LLVMContextRef ctx = LLVMContextCreate();
+  LLVMModuleRef m = pcn_cg_build_module(ctx, s, NULL, err, sizeof err);
+  if (!m) printf("\n  %s\n", err);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  char *text = LLVMPrintModuleToString(m);
+  char path[512];
+  snprintf(path, sizeof path, "%s/tests/codegen/tiny.ll", pcn_test_source_dir());
+  const char *update = getenv("UPDATE");
+  if (update && strcmp(update, "1") == 0) {
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs(text, f);
+    fclose(f);
+    printf("\n  wrote %s\n", path);
+  }
+  char *want = read_text(path);
+  CU_ASSERT_PTR_NOT_NULL(want);
+  if (want && strcmp(want, text) != 0) {
+    char got[600];
+    snprintf(got, sizeof got, "%s/tiny.ll", pcn_test_tmpdir());
+    FILE *f = fopen(got, "w");
+    if (f) fputs(text, f), fclose(f);
+    printf("\n  IR differs from %s (got: %s; UPDATE=1 regenerates)\n", path, got);
+    CU_FAIL("golden IR differs");
+  }
+  free(want);
+  LLVMDisposeMessage(text);
+  LLVMDisposeModule(m);
+  LLVMContextDispose(ctx);
+  pcn_arena_free(&arena);
+}
+
+/* The C struct and the LLVM struct type must have the same layout. */
+static void test_state_layout(void) {
+  TG t;
+  PcnArena arena;
+  PcnSchedule *s = tiny_schedule(&t, &arena);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+  char err[256] = "";
+  CU_ASSERT_EQUAL_FATAL(pcn_cg_init_native(err, sizeof err), 0);
+  LLVMTargetMachineRef tm = pcn_cg_host_machine(false, err, sizeof err);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(tm);
+  LLVMContextRef ctx = LLVMContextCreate();
+  LLVMModuleRef m = pcn_cg_build_module(ctx, s, NULL, err, sizeof err);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  LLVMTypeRef ty = LLVMGetTypeByName2(ctx, "PcnJitState");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(ty);
+  LLVMTargetDataRef td = LLVMCreateTargetDataLayout(tm);
+  CU_ASSERT_EQUAL(LLVMABISizeOfType(td, ty), sizeof(PcnJitState));
+  CU_ASSERT_EQUAL(LLVMOffsetOfElement(td, ty, 0), offsetof(PcnJitState, buf));
+  CU_ASSERT_EQUAL(LLVMOffsetOfElement(td, ty, 1), offsetof(PcnJitState, energy));
+  CU_ASSERT_EQUAL(LLVMOffsetOfElement(td, ty, 2), offsetof(PcnJitState, plan));
+  CU_ASSERT_EQUAL(LLVMOffsetOfElement(td, ty, 3), offsetof(PcnJitState, alpha));
+  CU_ASSERT_EQUAL(LLVMOffsetOfElement(td, ty, 4), offsetof(PcnJitState, momentum));
+  LLVMDisposeTargetData(td);
+  LLVMDisposeModule(m);
+  LLVMContextDispose(ctx);
+  LLVMDisposeTargetMachine(tm);
+  pcn_arena_free(&arena);
+}
+
+/* The harness must be able to fail: a schedule whose activation the JIT
+ * sees differently from the reference (changed between the two plans'
+ * prepare) is caught. */
+static void test_harness_catches_mutation(void) {
+  TG t;
+  PcnArena arena;
+  PcnSchedule *s = tiny_schedule(&t, &arena);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+  PcnPlanConfig cfg = pcn_plan_config_default();
+  cfg.max_batch = 3;
+  char err[256];
+  Pair pp;
+  pp.ref = pcn_plan_create(s, &cfg, err, sizeof err);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(pp.ref);
+  t.nodes[1].act = PCN_ACT_SIGMOID; /* the JIT compiles sigmoid for h */
+  cfg.backend = pcn_backend_jit();
+  pp.jit = pcn_plan_create(s, &cfg, err, sizeof err);
+  t.nodes[1].act = PCN_ACT_TANH;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(pp.jit);
+  PcnRng r;
+  pcn_rng_init(&r, 3, 3);
+  fill_clamps(&pp, PCN_PHASE_TRAIN, 3, &r);
+  pcn_plan_begin_batch(pp.ref, PCN_PHASE_TRAIN, 3, NULL);
+  pcn_plan_begin_batch(pp.jit, PCN_PHASE_TRAIN, 3, NULL);
+  printf("\n  (a mismatch report is expected here)");
+  CU_ASSERT_NOT_EQUAL(run_both(&pp, PCN_PROG_TRAIN_INIT, 3, "mutated"), 0);
+  pcn_plan_destroy(pp.ref);
+  pcn_plan_destroy(pp.jit);
+  pcn_arena_free(&arena);
+}
+
+/* Ahead of time: emit the object and header, build examples/embed with
+ * cc and check its output (the tiny model with fixed weights). */
+static void test_embed_object(void) {
+  TG t;
+  PcnArena arena;
+  PcnSchedule *s = tiny_schedule(&t, &arena);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+  const char *tmp = pcn_test_tmpdir();
+  char obj[600], hdr[600], exe[600], cmd[4096], err[256] = "";
+  snprintf(obj, sizeof obj, "%s/tiny.o", tmp);
+  snprintf(hdr, sizeof hdr, "%s/model.h", tmp);
+  snprintf(exe, sizeof exe, "%s/embed", tmp);
+  int rc = pcn_jit_emit_object(s, obj, hdr, "tiny_", err, sizeof err);
+  if (rc) printf("\n  %s\n", err);
+  CU_ASSERT_EQUAL_FATAL(rc, 0);
+  snprintf(cmd, sizeof cmd,
+           "cc -std=c11 -Wall -Wextra -Werror -I%s %s/examples/embed/main.c %s -o %s "
+           "-lopenblas -lm && %s > %s/embed.out",
+           tmp, pcn_test_source_dir(), obj, exe, exe, tmp);
+  CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+  char out[700];
+  snprintf(out, sizeof out, "%s/embed.out", tmp);
+  char *text = read_text(out);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+  /* main.c prints the expected values next to what the object computed
+   * and "ok" when they agree to 1e-6. */
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "ok"));
+  printf("\n%s", text);
+  free(text);
+  pcn_arena_free(&arena);
+}
+
+static void test_emit_llvm(void) {
+  TG t;
+  PcnArena arena;
+  PcnSchedule *s = tiny_schedule(&t, &arena);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+  char path[600], err[256] = "";
+  snprintf(path, sizeof path, "%s/emit.ll", pcn_test_tmpdir());
+  CU_ASSERT_EQUAL_FATAL(pcn_jit_emit_llvm(s, path, err, sizeof err), 0);
+  char *text = read_text(path);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "before optimization"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "after default<O3>"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "define i32 @pcn_train_step"));
+  free(text);
+  /* An unwritable path is an error with a message, not a crash. */
+  CU_ASSERT_EQUAL(pcn_jit_emit_llvm(s, "/nonexistent/dir/x.ll", err, sizeof err), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "/nonexistent/dir/x.ll"));
+  pcn_arena_free(&arena);
+}
+
+int main(void) {
+  static const PcnTestCase differential_cases[] = {
+      {"random graphs: topologies x activations x initializers", test_random_graphs},
+      {"examples/*.pcn", test_examples},
+      {"the harness catches a wrong activation", test_harness_catches_mutation},
+      {NULL, NULL}};
+  static const PcnTestCase module_cases[] = {
+      {"golden IR of the tiny model (tests/codegen/tiny.ll)", test_golden_ir},
+      {"PcnJitState layout matches the LLVM type", test_state_layout},
+      {"--emit-llvm output", test_emit_llvm},
+      {"object file + header linked by examples/embed", test_embed_object},
+      {NULL, NULL}};
+  if (pcn_test_add_suite("differential", differential_cases) ||
+      pcn_test_add_suite("module", module_cases))
+    return 1;
+  return pcn_test_main();
+}
