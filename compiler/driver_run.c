@@ -190,8 +190,8 @@ static void print_header(const char *file, const PcnGraph *g,
     printf(" (%d samples unused per epoch)", info->unused_per_epoch);
   printf(", alpha %g, beta %g, seed %lld\n", tc->inference.lr, tc->learning.lr,
          (long long)tc->seed);
-  printf("SMMs per update %lld (init %d + %d x T)\n",
-         (long long)s->smm.per_update, s->smm.init, s->smm.per_step);
+  printf("SMMs per update %lld (init %d + %d x T=%d)\n",
+         (long long)s->smm.per_update, s->smm.init, s->smm.per_step, tc->T);
   if (ec) {
     if (s->eval_mode == PCN_EVAL_FORWARD)
       printf("evaluation: forward pass, metric %s\n",
@@ -204,7 +204,8 @@ static void print_header(const char *file, const PcnGraph *g,
   }
   if (info->start_epoch > 0)
     printf("resuming after epoch %d\n", info->start_epoch);
-  printf("backend %s, %d epochs\n", backend, tc->epochs);
+  printf("backend %s, %d epoch%s\n", backend, tc->epochs,
+         tc->epochs == 1 ? "" : "s");
   fflush(stdout);
 }
 
