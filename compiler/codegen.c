@@ -168,6 +168,9 @@ static void loop_close(Cg *c, Loop *l) {
   LLVMBasicBlockRef latch = LLVMGetInsertBlock(c->b);
   LLVMAddIncoming(l->i, &next, &latch, 1);
   LLVMBuildBr(c->b, l->head);
+  /* Keep the exit after the body in the block list, so printed IR reads
+   * top to bottom like the loop nest. */
+  LLVMMoveBasicBlockAfter(l->exit, latch);
   LLVMPositionBuilderAtEnd(c->b, l->exit);
 }
 

@@ -111,4 +111,10 @@ int pcn_jit_emit_object(const PcnSchedule *s, const char *obj_path,
                         const char *header_path, const char *prefix,
                         char *err, size_t errlen);
 
+/* ---- driver_compile.c ------------------------------------------------ */
+
+/* `pcnc compile FILE -o model.o [--header model.h] [--prefix P]
+ * [--emit-llvm FILE]`; argv[0] is "compile". Exit status. */
+int pcn_cmd_compile(int argc, char **argv);
+
 #endif

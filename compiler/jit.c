@@ -332,6 +332,8 @@ static int write_header(const PcnSchedule *s, const char *path, const char *pref
     c_ident(id, sizeof id, "NODE_", g->nodes[v].name);
     fprintf(f, "  %s%s = %d, /* size %d */\n", up, id, v, g->nodes[v].size);
   }
+  fprintf(f, "  %sREADOUT_BUF = %d, /* the prediction EVAL_READOUT names */\n", up,
+          s->readout_node >= 0 && s->buf_of[PCN_BUF_H] ? s->buf_of[PCN_BUF_H][s->readout_node] : -1);
   fprintf(f, "};\n\n/* Buffers by index: name [rows x cols] (batch = n rows). */\nenum {\n");
   for (int b = 0; b < s->nbuffers; b++) {
     const PcnBuffer *B = &s->buffers[b];
