@@ -1,0 +1,199 @@
+/* bench_jit.c - JIT vs reference executor on the paper's model
+ * (784-512-512-512-512-10, gelu, forward initialization, batch 200,
+ * T = 5, AdamW), run by hand:
+ *
+ *     nice build/bench/bench_jit [--batches N] [--ref-batches N]
+ *
+ * Prints seconds per training epoch (300 batches, extrapolated from the
+ * batches run) for both backends, the time of the same matrix products
+ * issued as a bare cblas_sgemm loop (the floor any backend has to pay),
+ * the fraction of JIT time that is matrix products, and the time from
+ * start to the end of the first batch (schedule, plan, compile, JIT). The
+ * data are random (the speed does not depend on the values). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cblas.h>
+
+#include "codegen.h"
+#include "pcn/analysis.h"
+#include "pcn/exec.h"
+#include "pcn/optim.h"
+#include "pcn/rng.h"
+#include "pcn/schedule.h"
+
+#define BATCH 200
+#define T_STEPS 5
+#define EPOCH_BATCHES 300
+#define NNODES 6
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+typedef struct Model {
+  PcnGraph g;
+  PcnNode nodes[NNODES];
+  PcnEdge edges[NNODES - 1];
+  int in[NNODES][1], out[NNODES][1];
+} Model;
+
+static void build_model(Model *m) {
+  static const int sizes[NNODES] = {784, 512, 512, 512, 512, 10};
+  static const char *const names[NNODES] = {"x", "h1", "h2", "h3", "h4", "y"};
+  memset(m, 0, sizeof *m);
+  m->g.name = "fmnist_fw";
+  m->g.nodes = m->nodes;
+  m->g.edges = m->edges;
+  m->g.nnodes = NNODES;
+  m->g.nedges = NNODES - 1;
+  for (int v = 0; v < NNODES; v++) {
+    PcnNode *nd = &m->nodes[v];
+    nd->name = names[v];
+    nd->size = sizes[v];
+    nd->ndims = 1;
+    nd->dims[0] = sizes[v];
+    nd->act = v == 0 ? PCN_ACT_IDENTITY : PCN_ACT_GELU;
+    nd->bias = v > 0;
+    nd->init.kind = v == 0 ? PCN_INIT_ZERO : PCN_INIT_FORWARD;
+    nd->clamp = v == 0 ? PCN_CLAMP_IMAGE : v == NNODES - 1 ? PCN_CLAMP_LABEL : PCN_CLAMP_NONE;
+    nd->clamp_train = v == 0 || v == NNODES - 1;
+    nd->clamp_eval = v == 0;
+    nd->in_edges = m->in[v];
+    nd->out_edges = m->out[v];
+  }
+  for (int e = 0; e < NNODES - 1; e++) {
+    m->edges[e].src = e;
+    m->edges[e].dst = e + 1;
+    m->nodes[e].out_edges[m->nodes[e].nout++] = e;
+    m->nodes[e + 1].in_edges[m->nodes[e + 1].nin++] = e;
+  }
+}
+
+static void train_batch(PcnPlan *p, int n) {
+  pcn_plan_begin_batch(p, PCN_PHASE_TRAIN, n, NULL);
+  pcn_exec_run(p, PCN_PROG_TRAIN_INIT, n);
+  for (int t = 0; t < T_STEPS; t++) pcn_exec_run(p, PCN_PROG_TRAIN_STEP, n);
+  pcn_plan_end_batch(p, PCN_PHASE_TRAIN, n, NULL);
+  pcn_exec_run(p, PCN_PROG_TRAIN_LEARN, n);
+}
+
+/* The GEMMs one training batch issues, as a bare loop on p's buffers. */
+static void gemm_only_batch(PcnPlan *p, const PcnSchedule *s, int n) {
+  static const PcnProgramKind progs[] = {PCN_PROG_TRAIN_INIT, PCN_PROG_TRAIN_STEP,
+                                         PCN_PROG_TRAIN_LEARN};
+  for (int pi = 0; pi < 3; pi++) {
+    int reps = progs[pi] == PCN_PROG_TRAIN_STEP ? T_STEPS : 1;
+    const PcnPhaseProgram *pr = &s->programs[progs[pi]];
+    for (int r = 0; r < reps; r++)
+      for (int si = 0; si < pr->nstages; si++)
+        for (int oi = 0; oi < pr->stages[si].nops; oi++) {
+          const PcnOp *op = &pr->stages[si].ops[oi];
+          if (op->kind != PCN_OP_GEMM) continue;
+          int m = op->m < 0 ? n : op->m, nn = op->n < 0 ? n : op->n, k = op->k < 0 ? n : op->k;
+          cblas_sgemm(CblasRowMajor, op->trans_a ? CblasTrans : CblasNoTrans,
+                      op->trans_b ? CblasTrans : CblasNoTrans, m, nn, k, op->alpha,
+                      pcn_plan_buffer(p, op->a), s->buffers[op->a].cols,
+                      pcn_plan_buffer(p, op->b), s->buffers[op->b].cols, op->beta,
+                      pcn_plan_buffer(p, op->c), s->buffers[op->c].cols);
+        }
+  }
+}
+
+static PcnPlan *make_plan(const PcnSchedule *s, const PcnBackend *be) {
+  PcnPlanConfig cfg = pcn_plan_config_default();
+  cfg.max_batch = BATCH;
+  cfg.train_inference.lr = 0.1f;
+  cfg.learning = pcn_optimizer_default(PCN_OPT_ADAMW);
+  cfg.learning.lr = 3e-4f;
+  cfg.backend = be;
+  char err[256];
+  PcnPlan *p = pcn_plan_create(s, &cfg, err, sizeof err);
+  if (!p) fprintf(stderr, "bench_jit: %s\n", err);
+  return p;
+}
+
+static void set_data(PcnPlan *p, const float *x, const float *y) {
+  pcn_plan_set_clamp(p, 0, x, BATCH);
+  pcn_plan_set_clamp(p, NNODES - 1, y, BATCH);
+}
+
+int main(int argc, char **argv) {
+  int batches = 30, ref_batches = 10;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!strcmp(argv[i], "--batches")) batches = atoi(argv[i + 1]);
+    else if (!strcmp(argv[i], "--ref-batches")) ref_batches = atoi(argv[i + 1]);
+  }
+  if (batches < 2) batches = 2;
+  if (ref_batches < 1) ref_batches = 1;
+  double t_start = now();
+  Model m;
+  build_model(&m);
+  PcnArena arena;
+  pcn_arena_init(&arena);
+  PcnAnalysis *an = pcn_analyze(&arena, &m.g);
+  PcnTrainConfig tc;
+  memset(&tc, 0, sizeof tc);
+  tc.fraction = 1.0f;
+  tc.batch = BATCH;
+  tc.epochs = 1;
+  tc.T = T_STEPS;
+  tc.inference = pcn_optimizer_default(PCN_OPT_SGD);
+  tc.inference.lr = 0.1f;
+  tc.learning = pcn_optimizer_default(PCN_OPT_ADAMW);
+  tc.method = PCN_METHOD_PC;
+  PcnSchedule *s = an ? pcn_schedule_build(&arena, &m.g, an, &tc, NULL, BATCH * EPOCH_BATCHES)
+                      : NULL;
+  if (!s) return 1;
+
+  float *x = malloc(sizeof(float) * BATCH * 784), *y = calloc(BATCH * 10, sizeof(float));
+  PcnRng r;
+  pcn_rng_init(&r, 1, 1);
+  for (int i = 0; i < BATCH * 784; i++) x[i] = (float)pcn_rng_uniform(&r);
+  for (int i = 0; i < BATCH; i++) y[i * 10 + (int)pcn_rng_below(&r, 10)] = 1.0f;
+
+  PcnPlan *jit = make_plan(s, pcn_backend_jit());
+  if (!jit) return 1;
+  double compile = pcn_jit_last_compile_seconds();
+  set_data(jit, x, y);
+  train_batch(jit, BATCH);
+  double first = now() - t_start;
+  double t0 = now();
+  for (int b = 1; b < batches; b++) train_batch(jit, BATCH);
+  double jit_batch = (now() - t0) / (batches - 1);
+
+  t0 = now();
+  for (int b = 1; b < batches; b++) gemm_only_batch(jit, s, BATCH);
+  double gemm_batch = (now() - t0) / (batches - 1);
+
+  PcnPlan *ref = make_plan(s, &pcn_backend_ref);
+  if (!ref) return 1;
+  set_data(ref, x, y);
+  train_batch(ref, BATCH);
+  t0 = now();
+  for (int b = 0; b < ref_batches; b++) train_batch(ref, BATCH);
+  double ref_batch = (now() - t0) / ref_batches;
+
+  printf("model 784-512-512-512-512-10 gelu, forward init, batch %d, T %d, AdamW\n", BATCH,
+         T_STEPS);
+  printf("JIT compile (codegen + O3 + materialize): %.3f s\n", compile);
+  printf("start to end of first batch (JIT):        %.3f s\n", first);
+  printf("JIT:        %.2f ms/batch  %.2f s/epoch (%d batches timed)\n", 1e3 * jit_batch,
+         jit_batch * EPOCH_BATCHES, batches - 1);
+  printf("reference:  %.2f ms/batch  %.2f s/epoch (%d batches timed)\n", 1e3 * ref_batch,
+         ref_batch * EPOCH_BATCHES, ref_batches);
+  printf("sgemm loop: %.2f ms/batch  %.2f s/epoch (same products, nothing else)\n",
+         1e3 * gemm_batch, gemm_batch * EPOCH_BATCHES);
+  printf("matrix products: %.1f%% of JIT time, %.1f%% of reference time\n",
+         100.0 * gemm_batch / jit_batch, 100.0 * gemm_batch / ref_batch);
+  pcn_plan_destroy(jit);
+  pcn_plan_destroy(ref);
+  free(x);
+  free(y);
+  pcn_arena_free(&arena);
+  return 0;
+}
