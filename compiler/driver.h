@@ -53,5 +53,33 @@ int pcn_cmd_check(int argc, char **argv);
 int pcn_cmd_schedule(int argc, char **argv);
 int pcn_cmd_graph(int argc, char **argv);
 int pcn_cmd_run(int argc, char **argv);
+int pcn_cmd_sweep(int argc, char **argv);
+int pcn_cmd_report(int argc, char **argv);
+
+/* ---- experiments: the report over JSONL logs (driver_report.c) ---- */
+
+#define PCN_REPORT_MAX_REL 16
+
+typedef struct PcnExperimentOptions {
+  double rel[PCN_REPORT_MAX_REL]; /* relative errors, 0.005 = 0.5% */
+  int nrel;
+  bool csv;                        /* the table as CSV */
+  const char *svg;                 /* curves to this file, or NULL */
+} PcnExperimentOptions;
+
+/* Defaults: relative errors 0.5%, 1%, 2%, 5%; text table; no plot. */
+void pcn_experiment_options_default(PcnExperimentOptions *o);
+
+/* Reads the logs, groups runs that differ only in the seed and prints the
+ * table to out (docs/experiments.md). Problems with single logs go to
+ * errf and the rest are still reported. Returns 0, or 1 when a log could
+ * not be used or no run had a test metric. */
+int pcn_experiment_report(FILE *out, FILE *errf, const char *const *logs,
+                          int nlogs, const PcnExperimentOptions *o);
+
+/* Index of the first point of a curve that reaches target (>= when higher
+ * is better, <= otherwise), or -1. Non-finite points never reach. */
+int pcn_experiment_first_reach(const double *metric, int n, double target,
+                               bool higher_better);
 
 #endif
