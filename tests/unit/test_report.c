@@ -1,0 +1,403 @@
+/* test_report.c - the experiment tools' pieces: the JSON Lines reader
+ * (valid and malformed input), the `pcnc report` table against golden
+ * files, SMMs to reach a relative error on hand-made curves, and the SVG
+ * writer's output (well-formed, one polyline per run). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "driver.h"
+#include "jsonl.h"
+#include "svg.h"
+#include "testutil.h"
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static char *slurp(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *s = malloc((size_t)n + 1);
+  if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
+    free(s);
+    s = NULL;
+  }
+  if (s) s[n] = '\0';
+  fclose(f);
+  return s;
+}
+
+static void write_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "wb");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+static int parse(const char *text, PcnJsonObject *o, char *err, size_t n) {
+  return pcn_json_parse(text, strlen(text), o, err, n);
+}
+
+static int count(const char *hay, const char *needle) {
+  int n = 0;
+  for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle)) n++;
+  return n;
+}
+
+/* ---- JSON reader -------------------------------------------------------- */
+
+static void test_json_valid(void) {
+  PcnJsonObject o;
+  char err[128];
+  const char *line =
+      "{\"epoch\":3,\"train_energy\":1.5e-2,\"test_accuracy\":null,"
+      "\"neg\":-0.25,\"name\":\"a\\\"b\\\\c\\u00e9\\n\","
+      "\"node_energy\":{\"h1\":0.5,\"y\":2},\"ok\":true,\"bad\":false,"
+      "\"empty\":{}}  ";
+  CU_ASSERT_EQUAL_FATAL(parse(line, &o, err, sizeof err), 0);
+  double v;
+  CU_ASSERT_TRUE(pcn_json_number(&o, "epoch", &v) && v == 3);
+  CU_ASSERT_TRUE(pcn_json_number(&o, "train_energy", &v) && v == 1.5e-2);
+  CU_ASSERT_TRUE(pcn_json_number(&o, "neg", &v) && v == -0.25);
+  /* null is not a number: a diverged metric is never mistaken for 0. */
+  CU_ASSERT_FALSE(pcn_json_number(&o, "test_accuracy", &v));
+  CU_ASSERT_EQUAL(pcn_json_get(&o, "test_accuracy")->type, PCN_JSON_NULL);
+  CU_ASSERT_STRING_EQUAL(pcn_json_string(&o, "name"), "a\"b\\c\xc3\xa9\n");
+  const PcnJsonValue *ne = pcn_json_get(&o, "node_energy");
+  CU_ASSERT_TRUE_FATAL(ne && ne->type == PCN_JSON_OBJECT);
+  CU_ASSERT_EQUAL(ne->obj.n, 2);
+  CU_ASSERT_TRUE(pcn_json_number(&ne->obj, "y", &v) && v == 2);
+  bool b = false;
+  CU_ASSERT_TRUE(pcn_json_bool(&o, "ok", &b) && b);
+  CU_ASSERT_TRUE(pcn_json_bool(&o, "bad", &b) && !b);
+  CU_ASSERT_EQUAL(pcn_json_get(&o, "empty")->obj.n, 0);
+  CU_ASSERT_PTR_NULL(pcn_json_get(&o, "missing"));
+  pcn_json_object_free(&o);
+
+  CU_ASSERT_EQUAL(parse("{}", &o, err, sizeof err), 0);
+  CU_ASSERT_EQUAL(o.n, 0);
+  pcn_json_object_free(&o);
+}
+
+static void test_json_malformed(void) {
+  static const struct {
+    const char *text, *msg;
+  } cases[] = {
+      {"", "col 1: expected '{'"},
+      {"[1,2]", "col 1: expected '{'"},
+      {"{\"a\":1", "col 7: expected ',' or '}'"},
+      {"{\"a\":1,}", "col 8: expected a string"},
+      {"{\"a\" 1}", "col 6: expected ':'"},
+      {"{\"a\":[1]}", "col 6: arrays are not supported"},
+      {"{\"a\":{\"b\":{\"c\":1}}}", "col 11: objects nested more than one"},
+      {"{\"a\":tru}", "col 6: expected a value"},
+      {"{\"a\":01}", "col 7: expected ',' or '}'"},
+      {"{\"a\":1.}", "col 8: bad number: digits must follow '.'"},
+      {"{\"a\":1e}", "col 8: bad number: digits must follow the exponent"},
+      {"{\"a\":-}", "col 6: bad number"},
+      {"{\"a\":\"x", "col 8: unterminated string"},
+      {"{\"a\":\"\\q\"}", "col 8: bad escape '\\q'"},
+      {"{\"a\":\"\\u12", "col 9: truncated \\u escape"},
+      {"{\"a\":\"\\u12x4\"}", "col 9: bad \\u escape"},
+      {"{\"a\":\"\\ud800\"}", "col 13: lone surrogate"},
+      {"{\"a\":\"tab\there\"}", "col 10: control character"},
+      {"{\"a\":1} x", "col 9: text after the object"},
+      {"{\"epoch\":5,\"train_energy\":0.1,\"test_acc", "col 40: unterminated"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    PcnJsonObject o;
+    char err[128] = "";
+    int rc = parse(cases[i].text, &o, err, sizeof err);
+    CU_ASSERT_EQUAL(rc, -1);
+    if (strncmp(err, cases[i].msg, strlen(cases[i].msg)) != 0) {
+      fprintf(stderr, "\n  '%s': got '%s', want '%s...'\n", cases[i].text,
+              err, cases[i].msg);
+      CU_FAIL("wrong message");
+    }
+    /* A failed parse leaves nothing to free. */
+    CU_ASSERT_EQUAL(o.n, 0);
+    CU_ASSERT_PTR_NULL(o.keys);
+  }
+}
+
+static void test_jsonl_file(void) {
+  char path[512], wpath[512];
+  snprintf(path, sizeof path, "%s/mixed.jsonl", pcn_test_tmpdir());
+  snprintf(wpath, sizeof wpath, "%s/mixed.warn", pcn_test_tmpdir());
+  write_file(path, "{\"epoch\":1}\n"
+                   "\n"
+                   "{\"epoch\":2,}\n"
+                   "   \r\n"
+                   "{\"epoch\":3}\r\n"
+                   "{\"epoch\":4,\"x\":\"cut");
+  FILE *warn = fopen(wpath, "w");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(warn);
+  PcnJsonl l;
+  char err[256];
+  CU_ASSERT_EQUAL_FATAL(pcn_jsonl_read(path, &l, warn, err, sizeof err), 0);
+  fclose(warn);
+  CU_ASSERT_EQUAL(l.n, 2);
+  CU_ASSERT_EQUAL(l.nbad, 2);
+  double v;
+  CU_ASSERT_TRUE(l.n == 2 && pcn_json_number(&l.objs[1], "epoch", &v) &&
+                 v == 3);
+  CU_ASSERT_TRUE(l.n == 2 && l.lines[0] == 1 && l.lines[1] == 5);
+  pcn_jsonl_free(&l);
+  char *w = slurp(wpath);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+  char want[600];
+  snprintf(want, sizeof want, "%s:3:12: malformed line skipped: expected a "
+           "string", path);
+  CU_ASSERT_PTR_NOT_NULL(strstr(w, want));
+  snprintf(want, sizeof want, "%s:6:", path);
+  CU_ASSERT_PTR_NOT_NULL(strstr(w, want));
+  CU_ASSERT_EQUAL(count(w, "\n"), 2);
+  free(w);
+
+  snprintf(path, sizeof path, "%s/does-not-exist.jsonl", pcn_test_tmpdir());
+  CU_ASSERT_EQUAL(pcn_jsonl_read(path, &l, NULL, err, sizeof err), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "cannot read"));
+}
+
+/* ---- the report --------------------------------------------------------- */
+
+static const char *const fixed_logs[] = {
+    "T=3_alpha=0.1_seed=0.jsonl", "T=3_alpha=0.1_seed=1.jsonl",
+    "T=5_alpha=0.1_seed=0.jsonl", "T=5_alpha=0.1_seed=1.jsonl",
+    "T=5_alpha=0.1_seed=2.jsonl", "act=leaky_relu_eval_T=3_seed=0.jsonl"};
+#define NFIXED 6
+
+/* Runs the report over the fixed logs (in the order given by perm) and
+ * returns its output. */
+static char *report_text(bool csv, const int *perm, const char *svg) {
+  char paths[NFIXED][512];
+  const char *logs[NFIXED];
+  for (int i = 0; i < NFIXED; i++) {
+    snprintf(paths[i], sizeof paths[i], "%s/tests/report/logs/%s",
+             pcn_test_source_dir(), fixed_logs[perm ? perm[i] : i]);
+    logs[i] = paths[i];
+  }
+  char out[512], errp[512];
+  snprintf(out, sizeof out, "%s/report.out", pcn_test_tmpdir());
+  snprintf(errp, sizeof errp, "%s/report.err", pcn_test_tmpdir());
+  FILE *f = fopen(out, "w"), *e = fopen(errp, "w");
+  CU_ASSERT_PTR_NOT_NULL(f);
+  CU_ASSERT_PTR_NOT_NULL(e);
+  if (!f || !e) return NULL;
+  PcnExperimentOptions o;
+  pcn_experiment_options_default(&o);
+  o.csv = csv;
+  o.svg = svg;
+  int rc = pcn_experiment_report(f, e, logs, NFIXED, &o);
+  fclose(f);
+  fclose(e);
+  CU_ASSERT_EQUAL(rc, 0);
+  /* The truncated last line of one log is reported with file:line. */
+  char *warn = slurp(errp);
+  CU_ASSERT_PTR_NOT_NULL(warn && strstr(warn, "T=5_alpha=0.1_seed=2.jsonl:5:"));
+  free(warn);
+  return slurp(out);
+}
+
+static void expect_golden(const char *got, const char *golden) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/tests/report/%s", pcn_test_source_dir(),
+           golden);
+  char *want = slurp(path);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(want);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+  if (strcmp(got, want) != 0) {
+    fprintf(stderr, "\n--- want (%s)\n%s--- got\n%s", golden, want, got);
+    CU_FAIL("report differs from the golden file");
+  }
+  free(want);
+}
+
+static void test_report_golden(void) {
+  char *t = report_text(false, NULL, NULL);
+  expect_golden(t, "expected.txt");
+  free(t);
+  char *c = report_text(true, NULL, NULL);
+  expect_golden(c, "expected.csv");
+  free(c);
+  /* Deterministic: the order of the files does not matter. */
+  static const int rev[NFIXED] = {5, 4, 3, 2, 1, 0};
+  char *r = report_text(false, rev, NULL);
+  expect_golden(r, "expected.txt");
+  free(r);
+}
+
+static void test_first_reach(void) {
+  /* Accuracy climbs, dips, recovers: the first crossing counts. */
+  const double acc[] = {50, 70, NAN, 85, 80, 90};
+  CU_ASSERT_EQUAL(pcn_experiment_first_reach(acc, 6, 70, true), 1);
+  CU_ASSERT_EQUAL(pcn_experiment_first_reach(acc, 6, 80, true), 3);
+  CU_ASSERT_EQUAL(pcn_experiment_first_reach(acc, 6, 90, true), 5);
+  CU_ASSERT_EQUAL(pcn_experiment_first_reach(acc, 6, 90.01, true), -1);
+  CU_ASSERT_EQUAL(pcn_experiment_first_reach(acc, 0, 0, true), -1);
+  /* Loss: lower is better; NaN never reaches. */
+  const double loss[] = {0.5, NAN, 0.2, 0.1};
+  CU_ASSERT_EQUAL(pcn_experiment_first_reach(loss, 4, 0.3, false), 2);
+  CU_ASSERT_EQUAL(pcn_experiment_first_reach(loss, 4, 0.1, false), 3);
+  CU_ASSERT_EQUAL(pcn_experiment_first_reach(loss, 4, 0.05, false), -1);
+}
+
+/* Two loss logs: lower is better, targets are best x (1 + E). */
+static void test_report_loss(void) {
+  char a[512], b[512], out[512];
+  snprintf(a, sizeof a, "%s/T=2_seed=0.jsonl", pcn_test_tmpdir());
+  snprintf(b, sizeof b, "%s/T=4_seed=0.jsonl", pcn_test_tmpdir());
+  snprintf(out, sizeof out, "%s/loss.csv", pcn_test_tmpdir());
+  write_file(a, "{\"epoch\":1,\"test_loss\":0.5,\"smm\":10}\n"
+                "{\"epoch\":2,\"test_loss\":0.2,\"smm\":20}\n"
+                "{\"epoch\":3,\"test_loss\":0.101,\"smm\":30}\n");
+  write_file(b, "{\"epoch\":1,\"test_loss\":0.3,\"smm\":40}\n"
+                "{\"epoch\":2,\"test_loss\":0.1,\"smm\":80}\n"
+                "{\"epoch\":3,\"test_loss\":null,\"smm\":120}\n");
+  const char *logs[] = {a, b};
+  PcnExperimentOptions o;
+  pcn_experiment_options_default(&o);
+  o.csv = true;
+  o.nrel = 2;
+  o.rel[0] = 0.02; /* <= 0.102: T=2 at 30, T=4 at 80 */
+  o.rel[1] = 0.5;  /* <= 0.15: T=2 at 30 (0.2 is above), T=4 at 80 */
+  FILE *f = fopen(out, "w");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  CU_ASSERT_EQUAL(pcn_experiment_report(f, stderr, logs, 2, &o), 0);
+  fclose(f);
+  char *got = slurp(out);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+  const char *want =
+      "group,n,metric,best_mean,best_std,best_epoch,best_smm,smm_at_2%,"
+      "reached_2%,smm_at_50%,reached_50%\n"
+      "\"T=2\",1,test_loss,0.101,0,3,30,30,1,30,1\n"
+      "\"T=4\",1,test_loss,0.1,0,2,80,80,1,80,1\n";
+  if (strcmp(got, want) != 0) {
+    fprintf(stderr, "\n--- want\n%s--- got\n%s", want, got);
+    CU_FAIL("loss report");
+  }
+  free(got);
+}
+
+/* ---- SVG ---------------------------------------------------------------- */
+
+/* Checks that every element is closed in order (a small XML well-
+ * formedness check: tags, self-closing tags, the declaration). Returns
+ * the number of elements, or -1. */
+static int xml_check(const char *s) {
+  char stack[64][32];
+  int depth = 0, elements = 0;
+  bool root_seen = false;
+  for (const char *p = s; (p = strchr(p, '<'));) {
+    const char *end = strchr(p, '>');
+    if (!end) return -1;
+    if (p[1] == '?') {
+      if (p != s) return -1; /* the declaration comes first */
+      p = end + 1;
+      continue;
+    }
+    bool closing = p[1] == '/', self = end[-1] == '/';
+    const char *n = p + 1 + closing;
+    size_t len = strcspn(n, " />\n");
+    if (len == 0 || len >= 32) return -1;
+    if (closing) {
+      if (depth == 0 || strncmp(stack[depth - 1], n, len) != 0 ||
+          stack[depth - 1][len])
+        return -1;
+      depth--;
+    } else {
+      if (depth == 0 && root_seen) return -1; /* one root element */
+      root_seen = true;
+      elements++;
+      if (!self) {
+        if (depth == 64) return -1;
+        memcpy(stack[depth], n, len);
+        stack[depth++][len] = '\0';
+      }
+    }
+    /* Attribute values must not hold raw '<' or '&' (escaped text). */
+    for (const char *q = p + 1; q < end; q++)
+      if (*q == '<') return -1;
+    p = end + 1;
+  }
+  return depth == 0 && root_seen ? elements : -1;
+}
+
+static void test_svg_writer(void) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/plot.svg", pcn_test_tmpdir());
+  const double x0[] = {0, 100, 200}, y0[] = {10, 50, 80};
+  const double x1[] = {0, 150, NAN, 300}, y1[] = {20, 40, 60, 90};
+  const double x2[] = {50}, y2[] = {55};
+  PcnSvgSeries s[3] = {{x0, y0, 3, 0}, {x1, y1, 4, 1}, {x2, y2, 1, 1}};
+  const char *groups[] = {"T=3 <a&b>", "T=5 \"q\""};
+  PcnSvgPlot p = {"title & more", "SMMs", "accuracy", groups, 2};
+  FILE *f = fopen(path, "w");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  CU_ASSERT_EQUAL(pcn_svg_write(f, &p, s, 3), 0);
+  fclose(f);
+  char *svg = slurp(path);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(svg);
+  CU_ASSERT_TRUE(xml_check(svg) > 0);
+  CU_ASSERT_EQUAL(count(svg, "<polyline"), 3);
+  CU_ASSERT_EQUAL(count(svg, "<svg"), 1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(svg, "T=3 &lt;a&amp;b&gt;"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(svg, "T=5 &quot;q&quot;"));
+  CU_ASSERT_PTR_NULL(strstr(svg, "nan"));
+  /* Series 1 skips its NaN point: 3 of its 4 points are drawn. */
+  const char *pl = strstr(svg, "<polyline");
+  pl = pl ? strstr(pl + 1, "<polyline") : NULL;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(pl);
+  const char *pts = strstr(pl, "points=\"");
+  const char *pend = pts ? strchr(pts + 8, '"') : NULL;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(pend);
+  int commas = 0;
+  for (const char *c = pts; c < pend; c++) commas += *c == ',';
+  CU_ASSERT_EQUAL(commas, 3);
+  free(svg);
+
+  /* Nice steps: 1, 2 or 5 times a power of ten. */
+  CU_ASSERT_DOUBLE_EQUAL(pcn_svg_nice_step(100, 5), 20, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL(pcn_svg_nice_step(1e6, 6), 2e5, 1e-3);
+  CU_ASSERT_DOUBLE_EQUAL(pcn_svg_nice_step(0.7, 6), 0.1, 1e-12);
+  CU_ASSERT_DOUBLE_EQUAL(pcn_svg_nice_step(0, 6), 1, 0);
+}
+
+/* The report's plot: one polyline per run, a legend entry per group. */
+static void test_report_svg(void) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/report.svg", pcn_test_tmpdir());
+  char *t = report_text(false, NULL, path);
+  free(t);
+  char *svg = slurp(path);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(svg);
+  CU_ASSERT_TRUE(xml_check(svg) > 0);
+  CU_ASSERT_EQUAL(count(svg, "<polyline"), NFIXED);
+  CU_ASSERT_EQUAL(count(svg, ">T=3_alpha=0.1</text>"), 1);
+  CU_ASSERT_EQUAL(count(svg, ">T=5_alpha=0.1</text>"), 1);
+  CU_ASSERT_EQUAL(count(svg, ">act=leaky_relu_eval_T=3</text>"), 1);
+  free(svg);
+}
+
+int main(void) {
+  static const PcnTestCase json[] = {
+      {"valid objects", test_json_valid},
+      {"malformed objects name the column", test_json_malformed},
+      {"files skip malformed lines with file:line:col", test_jsonl_file},
+      {NULL, NULL}};
+  static const PcnTestCase report[] = {
+      {"table and CSV equal the golden files", test_report_golden},
+      {"SMMs to reach a target on hand-made curves", test_first_reach},
+      {"loss logs: lower is better", test_report_loss},
+      {"report --svg: a polyline per run", test_report_svg},
+      {NULL, NULL}};
+  static const PcnTestCase svg[] = {{"well-formed plot", test_svg_writer},
+                                    {NULL, NULL}};
+  if (pcn_test_add_suite("jsonl", json) || pcn_test_add_suite("report", report) ||
+      pcn_test_add_suite("svg", svg))
+    return 1;
+  return pcn_test_main();
+}
