@@ -383,6 +383,7 @@ const PcnCommand pcn_commands[] = {
     {"schedule", pcn_cmd_schedule},
     {"graph", pcn_cmd_graph},
     {"run", pcn_cmd_run},
+    {"compile", pcn_cmd_compile},
     {"sweep", pcn_cmd_sweep},
     {"report", pcn_cmd_report},
     {NULL, NULL},

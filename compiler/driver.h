@@ -53,6 +53,7 @@ int pcn_cmd_check(int argc, char **argv);
 int pcn_cmd_schedule(int argc, char **argv);
 int pcn_cmd_graph(int argc, char **argv);
 int pcn_cmd_run(int argc, char **argv);
+int pcn_cmd_compile(int argc, char **argv);
 int pcn_cmd_sweep(int argc, char **argv);
 int pcn_cmd_report(int argc, char **argv);
 
