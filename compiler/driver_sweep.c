@@ -102,6 +102,7 @@ static int usage_error(const char *fmt, const char *arg) {
 
 /* Splits "KEY=VALUE" into a setting (copies); checks the key. */
 static int parse_setting(const char *text, Setting *s, const char *where) {
+  s->key = s->val = NULL; /* freeable whatever fails */
   const char *eq = strchr(text, '=');
   if (!eq || eq == text || !eq[1]) {
     fprintf(stderr, "pcnc sweep: %s: expected KEY=VALUE, got '%s'\n", where,

@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# sweep_resume.sh PCNC SRC - `pcnc sweep` end to end on the synthetic blobs
+# model: a 2 x 2 grid (T x seed) with --jobs 2 stopped after 2 runs
+# (--max-runs), then resumed: completed runs are not redone (their .done
+# and logs keep their bytes and mtimes), a stale incomplete run is redone,
+# every run ends complete and the report table is printed. Also: Ctrl-C
+# forwarding (no .done for interrupted runs, no child left), a failing run
+# (reported, the others go on, exit 1), --dry-run and usage errors.
+# Plain grep/awk: python may not be installed where this runs.
+set -u
+PCNC=${1:?usage: sweep_resume.sh PCNC SRC}
+SRC=${2:?usage: sweep_resume.sh PCNC SRC}
+MODEL="$SRC/examples/quick_blobs.pcn"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/pcnc-sweep.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+fails=0
+
+fail() {
+  echo "FAIL: $*"
+  fails=$((fails + 1))
+}
+ok() { echo "ok: $*"; }
+
+run() { # stdout in $TMP/out, stderr in $TMP/err, status in $rc
+  "$PCNC" "$@" >"$TMP/out" 2>"$TMP/err"
+  rc=$?
+}
+
+expect_rc() { # expect_rc WANT WHAT
+  if [ "$rc" -eq "$1" ]; then ok "$2 (exit $rc)"; else
+    fail "$2: exit $rc, want $1"
+    sed 's/^/  stdout: /' "$TMP/out" | head -20
+    sed 's/^/  stderr: /' "$TMP/err" | head -10
+  fi
+}
+
+expect_grep() { # expect_grep PATTERN FILE WHAT
+  if grep -Eq -- "$1" "$2"; then ok "$3"; else
+    fail "$3: no /$1/ in $(basename "$2")"
+    sed 's/^/  | /' "$2" | head -20
+  fi
+}
+
+ndone() { ls "$1"/*.done 2>/dev/null | wc -l; }
+
+# Fingerprint of a file: size, checksum and mtime in nanoseconds.
+stamp() { echo "$(cksum <"$1") $(stat -c %.Y "$1" 2>/dev/null || stat -c %Y "$1")"; }
+
+OUT="$TMP/s"
+SWEEP=(sweep "$MODEL" --grid T=2,3 --seeds 0,1 --set epochs=2 --jobs 2 --out "$OUT")
+
+# ---- dry run: the four runs, named by their settings; nothing written ----
+run "${SWEEP[@]}" --dry-run
+expect_rc 0 "dry run"
+for n in T=2_seed=0 T=2_seed=1 T=3_seed=0 T=3_seed=1; do
+  expect_grep "^$n: pcnc run .*--set epochs=2 --set ${n%_*} --set seed=${n#*seed=} --log $OUT/$n.jsonl --quiet$" "$TMP/out" "dry run lists $n"
+done
+[ -e "$OUT" ] && fail "dry run created $OUT" || ok "dry run wrote nothing"
+
+# ---- first session: stop after 2 runs -------------------------------------
+run "${SWEEP[@]}" --max-runs 2
+expect_rc 0 "first session (--max-runs 2)"
+[ "$(ndone "$OUT")" -eq 2 ] && ok "2 runs complete" ||
+  fail "$(ndone "$OUT") runs complete after --max-runs 2, want 2"
+expect_grep "2 left: run the same command again to resume" "$TMP/out" "says what is left"
+first=$(cd "$OUT" && ls *.done | sed 's/\.done$//' | sort)
+declare -A before
+for n in $first; do
+  before[$n.done]=$(stamp "$OUT/$n.done")
+  before[$n.jsonl]=$(stamp "$OUT/$n.jsonl")
+  [ "$(grep -c '"interrupted":false' "$OUT/$n.jsonl")" -eq 2 ] &&
+    ok "$n: log of 2 whole epochs" || fail "$n: log is not 2 whole epochs"
+done
+
+# A run that died half-way: a log without .done must be redone.
+stale=$(cd "$OUT" && for n in T=2_seed=0 T=2_seed=1 T=3_seed=0 T=3_seed=1; do
+  [ -e "$n.done" ] || { echo "$n"; break; }; done)
+echo '{"epoch":1,"test_accuracy":1,"smm":1,"interrupted":true}' >"$OUT/$stale.jsonl"
+
+sleep 1.1 # so that a rewritten file would get another mtime even on 1 s clocks
+
+# ---- second session: resume -------------------------------------------------
+run "${SWEEP[@]}"
+expect_rc 0 "resumed session"
+[ "$(ndone "$OUT")" -eq 4 ] && ok "all 4 runs complete" ||
+  fail "$(ndone "$OUT") runs complete after resuming, want 4"
+for n in $first; do
+  expect_grep "$n: complete, skipped" "$TMP/out" "$n skipped"
+  grep -q "$n: started" "$TMP/out" && fail "$n was started again"
+  for f in "$n.done" "$n.jsonl"; do
+    [ "$(stamp "$OUT/$f")" = "${before[$f]}" ] && ok "$f unchanged" ||
+      fail "$f changed on resume"
+  done
+done
+expect_grep "$stale: started" "$TMP/out" "the stale run is redone"
+[ "$(grep -c '"interrupted":false' "$OUT/$stale.jsonl")" -eq 2 ] &&
+  ok "the stale run's log was rewritten" || fail "the stale run's log was not rewritten"
+expect_grep "4 runs, 4 complete \(2 now, 2 before\), 0 failed" "$TMP/out" "final count"
+# The summary: one row per T with 2 seeds each, sorted.
+expect_grep "^group +n +best \(mean ± std\) +epoch +SMMs +SMMs@0.5% +SMMs@1% +SMMs@2% +SMMs@5%$" "$TMP/out" "summary header"
+expect_grep "^T=2 +2 +[0-9.]+ ± [0-9.]+ +[12] +[0-9]+ " "$TMP/out" "summary row T=2"
+expect_grep "^T=3 +2 +[0-9.]+ ± [0-9.]+ +[12] +[0-9]+ " "$TMP/out" "summary row T=3"
+[ "$(grep -n '^T=2 ' "$TMP/out" | cut -d: -f1)" -lt "$(grep -n '^T=3 ' "$TMP/out" | cut -d: -f1)" ] &&
+  ok "groups sorted" || fail "groups not sorted"
+
+# A third session has nothing to do.
+run "${SWEEP[@]}"
+expect_rc 0 "third session"
+grep -q "started" "$TMP/out" && fail "third session started a run" || ok "third session started nothing"
+
+# `pcnc report` over the directory agrees with the sweep's summary.
+run report "$OUT"
+expect_rc 0 "report over the sweep directory"
+expect_grep "^T=3 +2 " "$TMP/out" "report groups the seeds"
+
+# ---- Ctrl-C: children stop, nothing is marked complete ---------------------
+INT="$TMP/int"
+"$PCNC" sweep "$MODEL" --grid T=2,3 --set epochs=100000 --jobs 2 --out "$INT" \
+  >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+for _ in $(seq 100); do # wait until both children have logged an epoch
+  [ -s "$INT/T=2.jsonl" ] && [ -s "$INT/T=3.jsonl" ] && break
+  sleep 0.1
+done
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+expect_rc 130 "Ctrl-C"
+[ "$(ndone "$INT")" -eq 0 ] && ok "no run marked complete" || fail "an interrupted run has a .done"
+expect_grep "T=2: interrupted \(will be redone\)" "$TMP/out" "T=2 reported interrupted"
+expect_grep '"interrupted":true' "$INT/T=3.jsonl" "the child stopped gracefully"
+pgrep -f -- "--out $INT" >/dev/null && fail "children left running" || ok "no child left"
+
+# ---- a failing run: reported, the others go on, exit 1 --------------------
+run sweep "$MODEL" --grid T=2,-1 --set epochs=1 --jobs 2 --out "$TMP/f"
+expect_rc 1 "a failing run"
+expect_grep "T=-1: FAILED \(exit 2\), see $TMP/f/T=-1.out" "$TMP/out" "failure reported"
+expect_grep "T=-1" "$TMP/f/T=-1.out" "the child's error is in its .out"
+[ -e "$TMP/f/T=2.done" ] && ok "the other run completed" || fail "T=2 did not complete"
+expect_grep "^T=2 +1 " "$TMP/out" "summary of the complete run"
+
+# ---- usage errors ----------------------------------------------------------
+run sweep "$MODEL" --grid X=1,2 --out "$TMP/u"
+expect_rc 2 "unknown key"
+expect_grep "unknown key 'X'" "$TMP/err" "unknown key named"
+run sweep "$MODEL" --grid T=1,,2 --out "$TMP/u"
+expect_rc 2 "empty grid value"
+run sweep "$MODEL" --seeds 0,1 --set seed=3 --out "$TMP/u"
+expect_rc 2 "--seeds with a seed setting"
+run sweep "$MODEL" --grid T=2,2 --out "$TMP/u"
+expect_rc 2 "duplicate run names"
+run sweep --jobs 2
+expect_rc 2 "no input file"
+[ -e "$TMP/u" ] && fail "a usage error created the output directory" || ok "usage errors write nothing"
+
+# --list: one run per line, '#' comments, file:line errors.
+printf 'T=2 alpha=0.1  # first\n\n# nothing\nT=3 alpha=0.05\n' >"$TMP/list"
+run sweep "$MODEL" --list "$TMP/list" --seeds 7 --dry-run --out "$TMP/l"
+expect_rc 0 "--list dry run"
+expect_grep "^T=2_alpha=0.1_seed=7: " "$TMP/out" "--list line 1"
+expect_grep "^T=3_alpha=0.05_seed=7: " "$TMP/out" "--list line 4"
+expect_grep "^2 runs" "$TMP/out" "--list: 2 runs"
+printf 'T=2\nbogus\n' >"$TMP/list"
+run sweep "$MODEL" --list "$TMP/list" --dry-run
+expect_rc 2 "--list with a bad line"
+expect_grep "$TMP/list:2: expected KEY=VALUE" "$TMP/err" "--list error names file:line"
+
+if [ "$fails" -gt 0 ]; then
+  echo "$fails failure(s)"
+  exit 1
+fi
+echo "all sweep tests passed"
