@@ -9,6 +9,7 @@
 
 #include "driver.h"
 #include "jsonl.h"
+#include "overrides.h"
 #include "svg.h"
 #include "testutil.h"
 
@@ -382,6 +383,127 @@ static void test_report_svg(void) {
   free(svg);
 }
 
+/* ---- graph-level overrides (overrides.c) -------------------------------- */
+
+static const char *const chain_src =
+    "import \"std/datasets.pcn\";\n"
+    "model mm {\n"
+    "  input x[16]; target y[4];\n"
+    "  node h1[8] act tanh init forward;\n"
+    "  node h2[8] act tanh init forward;\n"
+    "  node h3[8] act tanh init forward;\n"
+    "  x -> h1 -> h2 -> h3 -> y;\n"
+    "}\n"
+    "train mm { data blobs.train; batch 40 %s; epochs 1;\n"
+    "  inference steps 3 sgd(lr=0.1); learning adamw(lr=1e-3); }\n"
+    "evaluate mm { data blobs.test; metric accuracy; }\n";
+
+typedef struct Compiled {
+  PcnArena arena;
+  PcnDiag diag;
+  PcnCompilation *c;
+  PcnGraph *g;
+} Compiled;
+
+static bool compile_chain(Compiled *k, bool aligned) {
+  char src[1024];
+  snprintf(src, sizeof src, chain_src, aligned ? "aligned" : "");
+  pcn_arena_init(&k->arena);
+  pcn_diag_init(&k->diag);
+  k->c = pcn_compile_string(&k->arena, &k->diag, "chain.pcn", src, NULL);
+  if (!k->c || k->diag.nerrors) {
+    pcn_diag_print(&k->diag, stderr, 0);
+    return false;
+  }
+  k->g = k->c->models[0];
+  return true;
+}
+
+static void compiled_free(Compiled *k) {
+  pcn_diag_free(&k->diag);
+  pcn_arena_free(&k->arena);
+}
+
+static int node_index(const PcnGraph *g, const char *name) {
+  for (int i = 0; i < g->nnodes; i++)
+    if (!strcmp(g->nodes[i].name, name)) return i;
+  return -1;
+}
+
+static int apply(Compiled *k, const char *key, const char *val, char *err,
+                 size_t n) {
+  return pcn_override_graph(k->g, pcn_compilation_analysis(k->c, 0),
+                            &k->c->trains[0],
+                            k->c->datasets[k->c->trains[0].dataset].classes,
+                            key, val, err, n);
+}
+
+static void test_override_keys(void) {
+  CU_ASSERT_TRUE(pcn_override_is_run_key("eval_T"));
+  CU_ASSERT_FALSE(pcn_override_is_run_key("act"));
+  CU_ASSERT_TRUE(pcn_override_is_graph_key("act"));
+  CU_ASSERT_TRUE(pcn_override_is_graph_key("m"));
+  CU_ASSERT_TRUE(pcn_override_is_key("momentum"));
+  CU_ASSERT_FALSE(pcn_override_is_key("M"));
+  CU_ASSERT_FALSE(pcn_override_is_key(""));
+}
+
+static void test_override_act(void) {
+  Compiled k;
+  CU_ASSERT_TRUE_FATAL(compile_chain(&k, false));
+  int y = node_index(k.g, "y");
+  PcnActivation yact = k.g->nodes[y].act;
+  char err[256];
+  CU_ASSERT_EQUAL(apply(&k, "act", "gelu", err, sizeof err), 0);
+  CU_ASSERT_EQUAL(k.g->nodes[node_index(k.g, "h1")].act, PCN_ACT_GELU);
+  CU_ASSERT_EQUAL(k.g->nodes[node_index(k.g, "h3")].act, PCN_ACT_GELU);
+  /* The target is clamped in training: not a free hidden node. */
+  CU_ASSERT_EQUAL(k.g->nodes[y].act, yact);
+  CU_ASSERT_EQUAL(apply(&k, "act", "swish", err, sizeof err), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown activation"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "leaky_relu"));
+  compiled_free(&k);
+}
+
+static void test_override_m(void) {
+  Compiled k;
+  CU_ASSERT_TRUE_FATAL(compile_chain(&k, true));
+  char err[256];
+  CU_ASSERT_EQUAL(apply(&k, "m", "2", err, sizeof err), 0);
+  CU_ASSERT_EQUAL(k.g->nodes[node_index(k.g, "h1")].init.kind,
+                  PCN_INIT_FORWARD);
+  CU_ASSERT_EQUAL(k.g->nodes[node_index(k.g, "h2")].init.kind,
+                  PCN_INIT_FORWARD);
+  CU_ASSERT_EQUAL(k.g->nodes[node_index(k.g, "h3")].init.kind,
+                  PCN_INIT_AVERAGE);
+  /* The re-analysis sees the new initializers: the forward sweep is now
+   * x -> h1 -> h2 (depth 2) instead of reaching h3. */
+  const PcnAnalysis *old = pcn_compilation_analysis(k.c, 0);
+  CU_ASSERT_EQUAL(pcn_override_graph_finish(&k.arena, &k.diag, k.c, 0), 0);
+  const PcnAnalysis *an = pcn_compilation_analysis(k.c, 0);
+  CU_ASSERT_PTR_NOT_EQUAL(an, old);
+  CU_ASSERT_EQUAL(an->phase[PCN_PHASE_TRAIN].fw_depth[node_index(k.g, "h2")],
+                  2);
+  CU_ASSERT_EQUAL(an->phase[PCN_PHASE_TRAIN].fw_depth[node_index(k.g, "h3")],
+                  0);
+  CU_ASSERT_EQUAL(apply(&k, "m", "0", err, sizeof err), 0);
+  CU_ASSERT_EQUAL(k.g->nodes[node_index(k.g, "h1")].init.kind,
+                  PCN_INIT_AVERAGE);
+  CU_ASSERT_EQUAL(apply(&k, "m", "4", err, sizeof err), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "only 3 free hidden nodes"));
+  CU_ASSERT_EQUAL(apply(&k, "m", "-1", err, sizeof err), -1);
+  CU_ASSERT_EQUAL(apply(&k, "m", "two", err, sizeof err), -1);
+  compiled_free(&k);
+
+  /* Shuffled batches: Eq. 10 has no class streams to average. */
+  CU_ASSERT_TRUE_FATAL(compile_chain(&k, false));
+  CU_ASSERT_EQUAL(apply(&k, "m", "1", err, sizeof err), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "stream-aligned"));
+  CU_ASSERT_EQUAL(k.g->nodes[node_index(k.g, "h3")].init.kind,
+                  PCN_INIT_FORWARD);
+  compiled_free(&k);
+}
+
 int main(void) {
   static const PcnTestCase json[] = {
       {"valid objects", test_json_valid},
@@ -394,10 +516,16 @@ int main(void) {
       {"loss logs: lower is better", test_report_loss},
       {"report --svg: a polyline per run", test_report_svg},
       {NULL, NULL}};
+  static const PcnTestCase ov[] = {
+      {"known keys", test_override_keys},
+      {"act= on free hidden nodes", test_override_act},
+      {"m= hybrid initialization", test_override_m},
+      {NULL, NULL}};
   static const PcnTestCase svg[] = {{"well-formed plot", test_svg_writer},
                                     {NULL, NULL}};
   if (pcn_test_add_suite("jsonl", json) || pcn_test_add_suite("report", report) ||
-      pcn_test_add_suite("svg", svg))
+      pcn_test_add_suite("svg", svg) ||
+      pcn_test_add_suite("overrides", ov))
     return 1;
   return pcn_test_main();
 }
