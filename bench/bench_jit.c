@@ -150,6 +150,32 @@ int main(int argc, char **argv) {
                       : NULL;
   if (!s) return 1;
 
+  /* What the step specialization skips (codegen.c). */
+  PcnCgStepPlan sp;
+  if (pcn_cg_plan_steps(s, T_STEPS, &sp) == 0) {
+    for (int t = 0; t <= sp.T; t++) {
+      PcnProgramKind prog = t < sp.T ? PCN_PROG_TRAIN_STEP : PCN_PROG_TRAIN_LEARN;
+      const uint8_t *md = t < sp.T ? sp.step_modes + (size_t)t * sp.nstep_ops : sp.learn_modes;
+      double all = 0, kept = 0;
+      int k = 0, skipped = 0;
+      const PcnPhaseProgram *pr = &s->programs[prog];
+      for (int si = 0; si < pr->nstages; si++)
+        for (int oi = 0; oi < pr->stages[si].nops; oi++, k++) {
+          const PcnOp *op = &pr->stages[si].ops[oi];
+          if (md[k] == PCN_CG_SKIP) skipped++;
+          if (op->kind != PCN_OP_GEMM) continue;
+          double f = (double)(op->m < 0 ? BATCH : op->m) * (op->n < 0 ? BATCH : op->n) *
+                     (op->k < 0 ? BATCH : op->k);
+          all += f;
+          if (md[k] != PCN_CG_SKIP) kept += f;
+        }
+      printf("%s%s%d: %d of %d ops skipped, GEMM work kept %.0f%%\n",
+             t < sp.T ? "train_step t=" : "train_learn after T=", "", t, skipped, k,
+             100.0 * kept / all);
+    }
+    pcn_cg_step_plan_free(&sp);
+  }
+
   float *x = malloc(sizeof(float) * BATCH * 784), *y = calloc(BATCH * 10, sizeof(float));
   PcnRng r;
   pcn_rng_init(&r, 1, 1);

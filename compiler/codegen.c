@@ -13,6 +13,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <llvm-c/Analysis.h>
@@ -264,11 +265,13 @@ static void emit_gemm(Cg *c, const PcnOp *op) {
 
 /* FORWARD_SET and PREDICT share the walk over rows and columns (the bias
  * needs the column); `predict` selects the error part. */
-static void emit_node_op(Cg *c, const PcnOp *op, bool predict) {
+static void emit_node_op(Cg *c, const PcnOp *op, bool predict, bool nobias) {
   const PcnNode *nd = &c->s->graph->nodes[op->node];
   int cols = nd->size;
   LLVMValueRef A = buffer(c, op->pa), H = buffer(c, op->h);
-  LLVMValueRef bias = op->bias >= 0 ? buffer(c, op->bias) : NULL;
+  /* nobias: A already holds a + b (the products into A were skipped
+   * because they would recompute the same a; see the step analysis). */
+  LLVMValueRef bias = op->bias >= 0 && !nobias ? buffer(c, op->bias) : NULL;
   LLVMValueRef MU = NULL, E = NULL, G = NULL, DH = NULL;
   if (predict) {
     MU = buffer(c, op->mu), E = buffer(c, op->e), G = buffer(c, op->g);
@@ -420,10 +423,10 @@ static void emit_delegate(Cg *c, const PcnOp *op, int stage, int opi) {
   LLVMPositionBuilderAtEnd(c->b, cont);
 }
 
-static void emit_program(Cg *c, PcnProgramKind prog) {
-  char name[256];
-  snprintf(name, sizeof name, "%s%s", c->o && c->o->prefix ? c->o->prefix : "pcn_",
-           pcn_cg_program_symbol(prog));
+/* Emits program `prog` as function `name`; modes[k] (NULL = all FULL)
+ * says for the k-th op of the program, in stage order, whether to emit
+ * it, skip it or emit it without the bias add. */
+static void emit_program(Cg *c, PcnProgramKind prog, const char *name, const uint8_t *modes) {
   LLVMTypeRef params[] = {c->pstate, c->i32};
   LLVMTypeRef fty = LLVMFunctionType(c->i32, params, 2, 0);
   c->fn = LLVMAddFunction(c->mod, name, fty);
@@ -439,16 +442,20 @@ static void emit_program(Cg *c, PcnProgramKind prog) {
   c->bufs = LLVMBuildLoad2(c->b, c->ppf32, bp, "bufs");
 
   const PcnPhaseProgram *pr = &c->s->programs[prog];
+  int k = 0;
   for (int si = 0; si < pr->nstages; si++) {
     const PcnStage *stg = &pr->stages[si];
-    for (int oi = 0; oi < stg->nops; oi++) {
+    for (int oi = 0; oi < stg->nops; oi++, k++) {
       const PcnOp *op = &stg->ops[oi];
+      int mode = modes ? modes[k] : PCN_CG_FULL;
+      if (mode == PCN_CG_SKIP) continue;
       if (c->o && c->o->use_skippable && op->skippable) continue;
+      bool nobias = mode == PCN_CG_NOBIAS;
       switch (op->kind) {
       case PCN_OP_GEMM: emit_gemm(c, op); break;
       case PCN_OP_LOAD_CLAMP: break; /* the caller filled H */
-      case PCN_OP_FORWARD_SET: emit_node_op(c, op, false); break;
-      case PCN_OP_PREDICT: emit_node_op(c, op, true); break;
+      case PCN_OP_FORWARD_SET: emit_node_op(c, op, false, nobias); break;
+      case PCN_OP_PREDICT: emit_node_op(c, op, true, nobias); break;
       case PCN_OP_ZERO: emit_zero(c, op); break;
       case PCN_OP_UPDATE_H: emit_update_h(c, op); break;
       case PCN_OP_BIAS_GRAD: emit_bias_grad(c, op); break;
@@ -462,6 +469,269 @@ static void emit_program(Cg *c, PcnProgramKind prog) {
   LLVMBuildRet(c->b, ci32(c, 0));
 }
 
+/* ---- step specialization: which ops are provably redundant ------------ *
+ *
+ * With forward initialization the hidden errors are exactly zero after
+ * TRAIN_INIT and the error front moves one layer per inference step, so a
+ * step recomputes many products whose inputs have not changed, or
+ * accumulates products of an all-zero gated error. We find these by
+ * symbolic execution of one training batch (TRAIN_INIT, T x TRAIN_STEP,
+ * TRAIN_LEARN) with value numbering: every buffer holds a value number;
+ * an op's result is the number of (what it computes, its inputs'
+ * numbers), hash-consed, so equal numbers mean bit-identical contents
+ * (the same float operations on the same inputs). ZERO is a number of its
+ * own: e = h - mu is exactly 0 when h and mu have one number, and so are
+ * g = e * act'(a) and dh = e. An op is skipped when every buffer it would
+ * write already holds the number it would write; a product of a ZERO
+ * operand accumulated with beta = 1 is skipped on its own. The products
+ * into one A buffer are a unit: when they would recompute A's number, A
+ * still holds a + b from the last PREDICT, so that PREDICT's successor
+ * runs without the bias add (PCN_CG_NOBIAS).
+ *
+ * Everything is unknown (fresh numbers) at the start of a batch, except
+ * what pcn_exec_run() resets at INIT: energies and velocities are zero.
+ * The backend runs variant t only as the t-th step after TRAIN_INIT, and
+ * the specialized TRAIN_LEARN only after exactly T steps; any other
+ * sequence runs the general functions, which compute every op. */
+
+enum { VN_ZERO = 1 };
+enum { T_GEMM = 1, T_BIAS, T_ACT, T_SUB, T_GATE, T_UPD, T_VEL, T_BG };
+
+typedef struct VnEntry {
+  uint32_t tag, a, b, c, d, id;
+} VnEntry;
+
+typedef struct Sim {
+  const PcnSchedule *s;
+  uint32_t *val;     /* [nbuffers] value number */
+  bool *biased;      /* [nbuffers] A buffers: holds pre + bias */
+  uint32_t *energy;  /* [nnodes] value number of E behind the energy */
+  VnEntry *memo;
+  size_t nmemo, capmemo;
+  uint32_t next;
+  bool oom;
+} Sim;
+
+static uint32_t vn_fresh(Sim *m) { return m->next++; }
+
+static uint32_t vn(Sim *m, uint32_t tag, uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
+  for (size_t i = 0; i < m->nmemo; i++) {
+    const VnEntry *e = &m->memo[i];
+    if (e->tag == tag && e->a == a && e->b == b && e->c == c && e->d == d) return e->id;
+  }
+  if (m->nmemo == m->capmemo) {
+    size_t cap = m->capmemo ? 2 * m->capmemo : 256;
+    VnEntry *nm = realloc(m->memo, cap * sizeof *nm);
+    if (!nm) {
+      m->oom = true;
+      return vn_fresh(m);
+    }
+    m->memo = nm, m->capmemo = cap;
+  }
+  VnEntry e = {tag, a, b, c, d, vn_fresh(m)};
+  m->memo[m->nmemo++] = e;
+  return e.id;
+}
+
+/* A number for the GEMM's constants (flags, alpha, beta, operands). */
+static uint32_t gemm_key(const PcnOp *op) {
+  uint32_t bits;
+  float alpha = op->alpha;
+  memcpy(&bits, &alpha, sizeof bits);
+  return bits ^ ((uint32_t)op->a * 2654435761u) ^ ((uint32_t)op->b * 40503u) ^
+         ((uint32_t)op->trans_a << 29) ^ ((uint32_t)op->trans_b << 30) ^
+         ((uint32_t)op->alpha_over_batch << 31);
+}
+
+/* The number of a + b, what a PREDICT / FORWARD_SET applies its
+ * activation to. A's own number stays that of a (the products); whether
+ * A holds a or a + b right now is `biased`, which decides only whether
+ * the op adds the bias. */
+static uint32_t post_bias(Sim *m, const PcnOp *op) {
+  uint32_t pre = m->val[op->pa];
+  if (op->bias < 0) return pre;
+  return vn(m, T_BIAS, pre, m->val[op->bias], 0, 0);
+}
+
+/* Symbolically runs program `prog`, writing each op's mode (may be NULL).
+ * Returns the number of ops skipped. */
+static int sim_program(Sim *m, PcnProgramKind prog, uint8_t *modes) {
+  const PcnSchedule *s = m->s;
+  const PcnPhaseProgram *pr = &s->programs[prog];
+  int skipped = 0, k0 = 0;
+  if (prog == PCN_PROG_TRAIN_INIT || prog == PCN_PROG_EVAL_INIT) {
+    /* pcn_exec_run() zeroes energies and velocities. */
+    for (int v = 0; v < s->graph->nnodes; v++) m->energy[v] = VN_ZERO;
+    for (int b = 0; b < s->nbuffers; b++)
+      if (s->buffers[b].kind == PCN_BUF_VEL) m->val[b] = VN_ZERO;
+  }
+  for (int si = 0; si < pr->nstages; si++) {
+    const PcnStage *stg = &pr->stages[si];
+    uint8_t *md = modes ? modes + k0 : NULL;
+    /* GEMM groups by output buffer, in order of first appearance. */
+    for (int oi = 0; oi < stg->nops; oi++) {
+      const PcnOp *op = &stg->ops[oi];
+      if (op->kind != PCN_OP_GEMM) continue;
+      bool first = true;
+      for (int pj = 0; pj < oi; pj++)
+        if (stg->ops[pj].kind == PCN_OP_GEMM && stg->ops[pj].c == op->c) first = false;
+      if (!first) continue;
+      uint32_t x = 0;
+      int nin = 0;
+      for (int oj = oi; oj < stg->nops; oj++) {
+        const PcnOp *g = &stg->ops[oj];
+        if (g->kind != PCN_OP_GEMM || g->c != op->c) continue;
+        bool zero = m->val[g->a] == VN_ZERO || m->val[g->b] == VN_ZERO;
+        uint32_t prev = g->beta == 0.0f ? 0 : (nin ? x : m->val[g->c]);
+        if (g->beta != 0.0f && g->beta != 1.0f) zero = false;
+        if (zero && g->beta == 1.0f) {
+          x = prev; /* C + 0 * ... = C exactly */
+          if (md) md[oj] = PCN_CG_SKIP;
+        } else if (zero && g->beta == 0.0f) {
+          x = VN_ZERO;
+          if (md) md[oj] = PCN_CG_FULL;
+        } else {
+          x = vn(m, T_GEMM, gemm_key(g), m->val[g->a], m->val[g->b], prev);
+          if (md) md[oj] = PCN_CG_FULL;
+        }
+        nin++;
+      }
+      if (x == m->val[op->c]) {
+        /* The unit recomputes what C holds (before any bias add). */
+        for (int oj = oi; oj < stg->nops; oj++)
+          if (stg->ops[oj].kind == PCN_OP_GEMM && stg->ops[oj].c == op->c && md)
+            md[oj] = PCN_CG_SKIP;
+      } else {
+        m->val[op->c] = x;
+        m->biased[op->c] = false;
+      }
+    }
+    for (int oi = 0; oi < stg->nops; oi++) {
+      const PcnOp *op = &stg->ops[oi];
+      uint8_t mode = PCN_CG_FULL;
+      switch (op->kind) {
+      case PCN_OP_GEMM: mode = md ? md[oi] : PCN_CG_FULL; break;
+      case PCN_OP_LOAD_CLAMP:
+      case PCN_OP_INIT: m->val[op->h] = vn_fresh(m); break;
+      case PCN_OP_FORWARD_SET: {
+        uint32_t pa = post_bias(m, op);
+        uint32_t h = vn(m, T_ACT, pa, (uint32_t)s->graph->nodes[op->node].act, 0, 0);
+        bool has_bias = op->bias >= 0;
+        if ((!has_bias || m->biased[op->pa]) && m->val[op->h] == h) {
+          mode = PCN_CG_SKIP;
+        } else {
+          mode = has_bias && m->biased[op->pa] ? PCN_CG_NOBIAS : PCN_CG_FULL;
+          m->val[op->h] = h;
+        }
+        if (has_bias) m->biased[op->pa] = true;
+        break;
+      }
+      case PCN_OP_PREDICT: {
+        uint32_t pa = post_bias(m, op);
+        uint32_t mu = vn(m, T_ACT, pa, (uint32_t)s->graph->nodes[op->node].act, 0, 0);
+        uint32_t e = m->val[op->h] == mu ? VN_ZERO : vn(m, T_SUB, m->val[op->h], mu, 0, 0);
+        uint32_t g = e == VN_ZERO ? VN_ZERO : vn(m, T_GATE, e, pa, 0, 0);
+        bool has_bias = op->bias >= 0;
+        bool same = (!has_bias || m->biased[op->pa]) && m->val[op->mu] == mu &&
+                    m->val[op->e] == e && m->val[op->g] == g &&
+                    (op->dh < 0 || m->val[op->dh] == e) && m->energy[op->node] == e;
+        if (same) {
+          mode = PCN_CG_SKIP;
+        } else {
+          mode = has_bias && m->biased[op->pa] ? PCN_CG_NOBIAS : PCN_CG_FULL;
+          m->val[op->mu] = mu, m->val[op->e] = e, m->val[op->g] = g;
+          if (op->dh >= 0) m->val[op->dh] = e;
+          m->energy[op->node] = e;
+        }
+        if (has_bias) m->biased[op->pa] = true;
+        break;
+      }
+      case PCN_OP_ZERO:
+        if (m->val[op->dst] == VN_ZERO) mode = PCN_CG_SKIP;
+        m->val[op->dst] = VN_ZERO;
+        break;
+      case PCN_OP_UPDATE_H:
+        if (m->val[op->dh] == VN_ZERO && (op->vel < 0 || m->val[op->vel] == VN_ZERO)) {
+          mode = PCN_CG_SKIP;
+        } else {
+          uint32_t vel = op->vel >= 0 ? m->val[op->vel] : 0;
+          m->val[op->h] = vn(m, T_UPD, m->val[op->h], m->val[op->dh], vel, 0);
+          if (op->vel >= 0) m->val[op->vel] = vn(m, T_VEL, vel, m->val[op->dh], 0, 0);
+        }
+        break;
+      case PCN_OP_BIAS_GRAD: {
+        int out = op->grad >= 0 ? op->grad : op->dst;
+        m->val[out] = vn(m, T_BG, m->val[op->g], 0, 0, 0);
+        break;
+      }
+      case PCN_OP_OPT_STEP:
+        m->val[op->param] = vn_fresh(m);
+        break;
+      case PCN_OP_READOUT:
+      case PCN_OP_KIND_COUNT: break;
+      }
+      if (md) md[oi] = mode;
+      if (mode == PCN_CG_SKIP) skipped++;
+    }
+    k0 += stg->nops;
+  }
+  return skipped;
+}
+
+static int program_nops(const PcnSchedule *s, PcnProgramKind prog) {
+  int n = 0;
+  for (int si = 0; si < s->programs[prog].nstages; si++) n += s->programs[prog].stages[si].nops;
+  return n;
+}
+
+int pcn_cg_plan_steps(const PcnSchedule *s, int T, PcnCgStepPlan *out) {
+  memset(out, 0, sizeof *out);
+  if (T < 0) T = 0;
+  if (T > PCN_CG_MAX_VARIANTS) T = PCN_CG_MAX_VARIANTS;
+  Sim m;
+  memset(&m, 0, sizeof m);
+  m.s = s;
+  m.next = VN_ZERO + 1;
+  m.val = calloc((size_t)s->nbuffers + 1, sizeof *m.val);
+  m.biased = calloc((size_t)s->nbuffers + 1, sizeof *m.biased);
+  m.energy = calloc((size_t)s->graph->nnodes + 1, sizeof *m.energy);
+  int nstep = program_nops(s, PCN_PROG_TRAIN_STEP), nlearn = program_nops(s, PCN_PROG_TRAIN_LEARN);
+  out->step_modes = calloc((size_t)T * (size_t)nstep + 1, 1);
+  out->learn_modes = calloc((size_t)nlearn + 1, 1);
+  out->step_skipped = calloc((size_t)T + 1, sizeof *out->step_skipped);
+  if (!m.val || !m.biased || !m.energy || !out->step_modes || !out->learn_modes ||
+      !out->step_skipped) {
+    m.oom = true;
+  } else {
+    /* Unknown state at the start of a batch. */
+    for (int b = 0; b < s->nbuffers; b++) m.val[b] = vn_fresh(&m);
+    sim_program(&m, PCN_PROG_TRAIN_INIT, NULL);
+    for (int t = 0; t < T; t++)
+      out->step_skipped[t] =
+          sim_program(&m, PCN_PROG_TRAIN_STEP, out->step_modes + (size_t)t * nstep);
+    out->learn_skipped = sim_program(&m, PCN_PROG_TRAIN_LEARN, out->learn_modes);
+    out->T = T;
+    out->nstep_ops = nstep;
+    out->nlearn_ops = nlearn;
+  }
+  free(m.val);
+  free(m.biased);
+  free(m.energy);
+  free(m.memo);
+  if (m.oom) {
+    pcn_cg_step_plan_free(out);
+    return -1;
+  }
+  return 0;
+}
+
+void pcn_cg_step_plan_free(PcnCgStepPlan *p) {
+  free(p->step_modes);
+  free(p->learn_modes);
+  free(p->step_skipped);
+  memset(p, 0, sizeof *p);
+}
+
 LLVMModuleRef pcn_cg_build_module(LLVMContextRef ctx, const PcnSchedule *s,
                                   const PcnCgOptions *o, char *err, size_t errlen) {
   Cg c;
@@ -473,7 +743,21 @@ LLVMModuleRef pcn_cg_build_module(LLVMContextRef ctx, const PcnSchedule *s,
   c.mod = LLVMModuleCreateWithNameInContext(model, ctx);
   c.b = LLVMCreateBuilderInContext(ctx);
   build_types(&c);
-  for (int p = 0; p < PCN_PROG_COUNT; p++) emit_program(&c, (PcnProgramKind)p);
+  const char *prefix = o && o->prefix ? o->prefix : "pcn_";
+  char name[256];
+  for (int p = 0; p < PCN_PROG_COUNT; p++) {
+    snprintf(name, sizeof name, "%s%s", prefix, pcn_cg_program_symbol((PcnProgramKind)p));
+    emit_program(&c, (PcnProgramKind)p, name, NULL);
+  }
+  const PcnCgStepPlan *sp = o ? o->steps : NULL;
+  if (sp) {
+    for (int t = 0; t < sp->T; t++) {
+      snprintf(name, sizeof name, "%strain_step_t%d", prefix, t);
+      emit_program(&c, PCN_PROG_TRAIN_STEP, name, sp->step_modes + (size_t)t * sp->nstep_ops);
+    }
+    snprintf(name, sizeof name, "%strain_learn_T", prefix);
+    emit_program(&c, PCN_PROG_TRAIN_LEARN, name, sp->learn_modes);
+  }
   LLVMDisposeBuilder(c.b);
 
   char *msg = NULL;

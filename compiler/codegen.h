@@ -54,9 +54,33 @@ typedef struct PcnJitState {
 
 typedef int32_t (*PcnJitEntry)(PcnJitState *st, int32_t n);
 
+/* How each op of a program is emitted in a specialized variant. */
+enum { PCN_CG_FULL, PCN_CG_SKIP, PCN_CG_NOBIAS };
+
+/* Specialized training steps (codegen.c, "step specialization"): for the
+ * t-th TRAIN_STEP after TRAIN_INIT (t < T) and for TRAIN_LEARN after
+ * exactly T steps, the mode of every op of the program (stage order). */
+#define PCN_CG_MAX_VARIANTS 32
+typedef struct PcnCgStepPlan {
+  int T;               /* variants pcn_train_step_t0 .. t(T-1) */
+  int nstep_ops, nlearn_ops;
+  uint8_t *step_modes; /* [T][nstep_ops] */
+  uint8_t *learn_modes;/* [nlearn_ops] */
+  int *step_skipped;   /* [T] ops skipped in each step variant */
+  int learn_skipped;
+} PcnCgStepPlan;
+
+/* Finds the redundant ops of one training batch with T steps (at most
+ * PCN_CG_MAX_VARIANTS are specialized). 0, or -1 when out of memory. */
+int pcn_cg_plan_steps(const PcnSchedule *s, int T, PcnCgStepPlan *out);
+void pcn_cg_step_plan_free(PcnCgStepPlan *p);
+
 typedef struct PcnCgOptions {
   const char *prefix; /* entry point prefix; NULL = "pcn_" */
   bool use_skippable; /* leave out ops marked PcnOp.skippable */
+  /* Also emit <prefix>train_step_t<t> and <prefix>train_learn_T from
+   * this plan (NULL: only the six general functions). */
+  const PcnCgStepPlan *steps;
 } PcnCgOptions;
 
 /* The helper generated code calls for delegated ops: runs op `op` of

@@ -88,6 +88,13 @@ static const RtSymbol rt_symbols[] = {
 typedef struct JitState {
   LLVMOrcLLJITRef jit;
   PcnJitEntry entry[PCN_PROG_COUNT];
+  /* Specialized training steps (codegen.h): step[t] for the t-th step
+   * after TRAIN_INIT, learn_T after exactly T steps. */
+  PcnCgStepPlan plan;
+  PcnJitEntry step[PCN_CG_MAX_VARIANTS];
+  PcnJitEntry learn_T;
+  int k;      /* steps run since TRAIN_INIT, -1 when the sequence broke */
+  int n_init; /* rows of that TRAIN_INIT */
   PcnJitState st;
   char *err_slot; /* ORC reporter target (the plan's error is set later) */
 } JitState;
@@ -130,6 +137,7 @@ static void jit_state_free(JitState *js) {
     LLVMErrorRef e = LLVMOrcDisposeLLJIT(js->jit);
     if (e) LLVMConsumeError(e);
   }
+  pcn_cg_step_plan_free(&js->plan);
   free(js->st.buf);
   free(js->err_slot);
   free(js);
@@ -149,7 +157,17 @@ static int jit_compile(JitState *js, const PcnSchedule *s, char *err, size_t err
 
   LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
   LLVMContextRef ctx = LLVMOrcThreadSafeContextGetContext(tsc);
-  PcnCgOptions o = {.prefix = "pcn_", .use_skippable = false};
+  /* PCN_JIT_NOSKIP=1 turns the step specialization off (for measuring
+   * it, and as an escape hatch). */
+  const char *noskip = getenv("PCN_JIT_NOSKIP");
+  bool specialize = !(noskip && noskip[0] == '1');
+  if (specialize && pcn_cg_plan_steps(s, s->smm.T, &js->plan)) {
+    jit_err(err, errlen, "jit: out of memory");
+    LLVMOrcDisposeThreadSafeContext(tsc);
+    return -1;
+  }
+  PcnCgOptions o = {.prefix = "pcn_", .use_skippable = false,
+                    .steps = specialize ? &js->plan : NULL};
   LLVMModuleRef m = pcn_cg_build_module(ctx, s, &o, err, errlen);
   if (!m) {
     LLVMOrcDisposeThreadSafeContext(tsc);
@@ -173,9 +191,15 @@ static int jit_compile(JitState *js, const PcnSchedule *s, char *err, size_t err
     LLVMOrcDisposeThreadSafeModule(tsm);
     return orc_err(e, "adding the module", err, errlen);
   }
-  for (int p = 0; p < PCN_PROG_COUNT; p++) {
+  int nvariants = specialize ? js->plan.T + 1 : 0;
+  for (int p = 0; p < PCN_PROG_COUNT + nvariants; p++) {
     char name[64];
-    snprintf(name, sizeof name, "pcn_%s", pcn_cg_program_symbol((PcnProgramKind)p));
+    if (p < PCN_PROG_COUNT)
+      snprintf(name, sizeof name, "pcn_%s", pcn_cg_program_symbol((PcnProgramKind)p));
+    else if (p - PCN_PROG_COUNT < js->plan.T)
+      snprintf(name, sizeof name, "pcn_train_step_t%d", p - PCN_PROG_COUNT);
+    else
+      snprintf(name, sizeof name, "pcn_train_learn_T");
     LLVMOrcExecutorAddress addr = 0;
     e = LLVMOrcLLJITLookup(js->jit, &addr, name);
     if (e) {
@@ -188,7 +212,10 @@ static int jit_compile(JitState *js, const PcnSchedule *s, char *err, size_t err
       jit_err(err, errlen, "jit: %s resolved to address 0", name);
       return -1;
     }
-    js->entry[p] = (PcnJitEntry)(uintptr_t)addr;
+    PcnJitEntry fn = (PcnJitEntry)(uintptr_t)addr;
+    if (p < PCN_PROG_COUNT) js->entry[p] = fn;
+    else if (p - PCN_PROG_COUNT < js->plan.T) js->step[p - PCN_PROG_COUNT] = fn;
+    else js->learn_T = fn;
   }
   return 0;
 }
@@ -211,6 +238,7 @@ static int jit_prepare(PcnPlan *p, void **state, char *err, size_t errlen) {
   for (int b = 0; b < s->nbuffers; b++) js->st.buf[b] = pcn_plan_buffer(p, b);
   js->st.energy = p->energy;
   js->st.plan = p;
+  js->k = -1;
   const PcnPlanConfig *cfg = pcn_plan_config(p);
   js->st.alpha[0] = cfg->train_inference.lr;
   js->st.alpha[1] = cfg->eval_inference.lr;
@@ -227,7 +255,28 @@ static int jit_prepare(PcnPlan *p, void **state, char *err, size_t errlen) {
 
 static int jit_run(PcnPlan *p, void *state, PcnProgramKind prog, int n) {
   JitState *js = state;
-  int32_t rc = js->entry[prog](&js->st, n);
+  /* The specialized variants are valid only in the sequence they were
+   * derived for: TRAIN_INIT, then steps 0, 1, ... on the same rows, then
+   * TRAIN_LEARN after exactly T of them, with nothing else writing the
+   * plan's buffers in between (clamps are set before TRAIN_INIT). */
+  PcnJitEntry fn = js->entry[prog];
+  switch (prog) {
+  case PCN_PROG_TRAIN_INIT:
+    js->k = 0;
+    js->n_init = n;
+    break;
+  case PCN_PROG_TRAIN_STEP:
+    if (js->k >= 0 && n != js->n_init) js->k = -1;
+    if (js->k >= 0 && js->k < js->plan.T && js->step[js->k]) fn = js->step[js->k];
+    if (js->k >= 0) js->k++;
+    break;
+  case PCN_PROG_TRAIN_LEARN:
+    if (js->k == js->plan.T && js->learn_T && n == js->n_init) fn = js->learn_T;
+    js->k = -1;
+    break;
+  default: js->k = -1; break;
+  }
+  int32_t rc = fn(&js->st, n);
   if (rc != 0) {
     /* A failing helper already set the plan's error (pcn_exec_op). */
     if (!pcn_plan_error(p)[0])
