@@ -66,6 +66,7 @@ typedef struct PcnExperimentOptions {
   int nrel;
   bool csv;                        /* the table as CSV */
   const char *svg;                 /* curves to this file, or NULL */
+  bool truncate;                   /* cut each curve at its best point */
 } PcnExperimentOptions;
 
 /* Defaults: relative errors 0.5%, 1%, 2%, 5%; text table; no plot. */

@@ -425,7 +425,7 @@ static void print_csv(FILE *out, Group *gs, int ng, bool higher,
 }
 
 static int write_svg(const char *path, Group *gs, int ng, bool higher,
-                     FILE *errf) {
+                     bool truncate, FILE *errf) {
   FILE *f = fopen(path, "w");
   if (!f) {
     fprintf(errf, "pcnc report: cannot write '%s': %s\n", path,
@@ -447,7 +447,18 @@ static int write_svg(const char *path, Group *gs, int ng, bool higher,
       for (int j = 0; j < gs[i].nruns; j++, k++) {
         s[k].x = gs[i].runs[j]->smm;
         s[k].y = gs[i].runs[j]->metric;
-        s[k].n = gs[i].runs[j]->n;
+        const Run *r = gs[i].runs[j];
+        s[k].n = r->n;
+        if (truncate) {
+          /* Fig. 6 (left) ends each curve at its best point. */
+          int best = -1;
+          for (int e = 0; e < r->n; e++)
+            if (isfinite(r->metric[e]) &&
+                (best < 0 || (higher ? r->metric[e] > r->metric[best]
+                                     : r->metric[e] < r->metric[best])))
+              best = e;
+          s[k].n = best + 1;
+        }
         s[k].group = i;
       }
     }
@@ -545,7 +556,7 @@ int pcn_experiment_report(FILE *out, FILE *errf, const char *const *logs,
     }
   if (o->csv) print_csv(out, gs, ng, higher, overall, o);
   else print_table(out, gs, ng, higher, overall, overall_label, o);
-  if (o->svg && write_svg(o->svg, gs, ng, higher, errf) != 0) status = 1;
+  if (o->svg && write_svg(o->svg, gs, ng, higher, o->truncate, errf) != 0) status = 1;
   for (int i = 0; i < nruns; i++) run_free(&runs[i]);
   free(runs), free(gs), free(slots);
   return status;
@@ -569,6 +580,7 @@ static void usage(FILE *f) {
       "  --csv           print the table as CSV\n"
       "  --svg FILE      plot the curves (metric against cumulative SMMs,\n"
       "                  one line per run, one color per group)\n"
+      "  --truncate      end each plotted curve at its best point (Fig. 6)\n"
       "  --help          this text\n"
       "\n"
       "A directory argument stands for the *.jsonl files in it.\n"
@@ -648,6 +660,10 @@ int pcn_cmd_report(int argc, char **argv) {
     }
     if (!strcmp(a, "--csv")) {
       o.csv = true;
+      continue;
+    }
+    if (!strcmp(a, "--truncate")) {
+      o.truncate = true;
       continue;
     }
     if (!strcmp(a, "--rel-error") || !strncmp(a, "--rel-error=", 12) ||

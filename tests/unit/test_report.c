@@ -173,7 +173,8 @@ static const char *const fixed_logs[] = {
 
 /* Runs the report over the fixed logs (in the order given by perm) and
  * returns its output. */
-static char *report_text(bool csv, const int *perm, const char *svg) {
+static char *report_text(bool csv, const int *perm, const char *svg,
+                         bool truncate) {
   char paths[NFIXED][512];
   const char *logs[NFIXED];
   for (int i = 0; i < NFIXED; i++) {
@@ -192,6 +193,7 @@ static char *report_text(bool csv, const int *perm, const char *svg) {
   pcn_experiment_options_default(&o);
   o.csv = csv;
   o.svg = svg;
+  o.truncate = truncate;
   int rc = pcn_experiment_report(f, e, logs, NFIXED, &o);
   fclose(f);
   fclose(e);
@@ -218,15 +220,15 @@ static void expect_golden(const char *got, const char *golden) {
 }
 
 static void test_report_golden(void) {
-  char *t = report_text(false, NULL, NULL);
+  char *t = report_text(false, NULL, NULL, false);
   expect_golden(t, "expected.txt");
   free(t);
-  char *c = report_text(true, NULL, NULL);
+  char *c = report_text(true, NULL, NULL, false);
   expect_golden(c, "expected.csv");
   free(c);
   /* Deterministic: the order of the files does not matter. */
   static const int rev[NFIXED] = {5, 4, 3, 2, 1, 0};
-  char *r = report_text(false, rev, NULL);
+  char *r = report_text(false, rev, NULL, false);
   expect_golden(r, "expected.txt");
   free(r);
 }
@@ -371,7 +373,7 @@ static void test_svg_writer(void) {
 static void test_report_svg(void) {
   char path[512];
   snprintf(path, sizeof path, "%s/report.svg", pcn_test_tmpdir());
-  char *t = report_text(false, NULL, path);
+  char *t = report_text(false, NULL, path, false);
   free(t);
   char *svg = slurp(path);
   CU_ASSERT_PTR_NOT_NULL_FATAL(svg);
@@ -379,7 +381,19 @@ static void test_report_svg(void) {
   CU_ASSERT_EQUAL(count(svg, "<polyline"), NFIXED);
   CU_ASSERT_EQUAL(count(svg, ">T=3_alpha=0.1</text>"), 1);
   CU_ASSERT_EQUAL(count(svg, ">T=5_alpha=0.1</text>"), 1);
+  /* One point per epoch: 4 + 4 (the interrupted epoch left out) + 3 x 4
+   * + 2 (the truncated line left out). */
+  CU_ASSERT_EQUAL(count(svg, ","), 22);
   CU_ASSERT_EQUAL(count(svg, ">act=leaky_relu_eval_T=3</text>"), 1);
+  free(svg);
+
+  /* --truncate: each curve ends at its best epoch (3, 3, 4, 3, 4, 2). */
+  t = report_text(false, NULL, path, true);
+  free(t);
+  svg = slurp(path);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(svg);
+  CU_ASSERT_EQUAL(count(svg, "<polyline"), NFIXED);
+  CU_ASSERT_EQUAL(count(svg, ","), 19);
   free(svg);
 }
 
