@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "exec_internal.h"
+#include "pcn/memory.h"
 
 /* ---- zero ---------------------------------------------------------------- */
 
@@ -151,6 +152,7 @@ const PcnInitializer *pcn_initializer_builtin(PcnInitKind kind) {
   case PCN_INIT_RANDOM: return &init_random;
   case PCN_INIT_NULL: return &init_null;
   case PCN_INIT_FORWARD: return &init_forward;
-  default: return NULL; /* average, memory: a later issue */
+  case PCN_INIT_MEMORY: return pcn_initializer_memory(); /* init_memory.c */
+  default: return NULL; /* average: plugged in through PcnPlanConfig */
   }
 }
