@@ -140,3 +140,31 @@ int pcn_override_graph_finish(PcnArena *a, PcnDiag *d, PcnCompilation *c,
   pcn_check_model(d, c, model);
   return d->nerrors - before;
 }
+
+int pcn_override_apply_all(PcnArena *a, PcnCompilation *c, int model,
+                           const PcnTrainConfig *tc, const char *const *keys,
+                           const char *const *vals, int n, FILE *errf,
+                           int color) {
+  const PcnDataset *ds = &c->datasets[tc->dataset];
+  bool changed = false;
+  for (int k = 0; k < n; k++) {
+    if (!pcn_override_is_graph_key(keys[k])) continue;
+    char err[512];
+    if (pcn_override_graph(c->models[model],
+                           pcn_compilation_analysis(c, model), tc, ds->classes,
+                           keys[k], vals[k], err, sizeof err) != 0) {
+      fprintf(errf, "pcnc run: --set %s\n", err);
+      return 2;
+    }
+    changed = true;
+  }
+  if (!changed) return 0;
+  /* A diagnostics sink of its own: the compilation's was printed already.
+   * Spans point at sources that the compilation's sink keeps alive. */
+  PcnDiag d;
+  pcn_diag_init(&d);
+  int nerr = pcn_override_graph_finish(a, &d, c, model);
+  pcn_diag_print(&d, errf, color);
+  pcn_diag_free(&d);
+  return nerr ? 1 : 0;
+}

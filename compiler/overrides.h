@@ -30,6 +30,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "compile.h"
 #include "pcn/arena.h"
@@ -55,5 +56,15 @@ int pcn_override_graph(PcnGraph *g, const PcnAnalysis *an,
  * number of errors. */
 int pcn_override_graph_finish(PcnArena *a, PcnDiag *d, PcnCompilation *c,
                               int model);
+
+/* For `pcnc run`: applies the graph-level keys among keys/vals (run keys
+ * are skipped) to c->models[model] with training block tc (after its own
+ * overrides), then redoes the analysis and checks. Messages go to errf.
+ * Returns 0, 2 for a bad value (usage error) or 1 when the changed model
+ * fails its checks. */
+int pcn_override_apply_all(PcnArena *a, PcnCompilation *c, int model,
+                           const PcnTrainConfig *tc, const char *const *keys,
+                           const char *const *vals, int n, FILE *errf,
+                           int color);
 
 #endif
