@@ -518,6 +518,29 @@ static void test_override_m(void) {
   compiled_free(&k);
 }
 
+/* What pcnc run calls: graph keys only, then the re-analysis. */
+static void test_override_apply_all(void) {
+  Compiled k;
+  CU_ASSERT_TRUE_FATAL(compile_chain(&k, true));
+  const char *keys[] = {"T", "act", "m"}, *vals[] = {"junk", "relu", "1"};
+  CU_ASSERT_EQUAL(pcn_override_apply_all(&k.arena, k.c, 0, &k.c->trains[0],
+                                         keys, vals, 3, stderr, 0),
+                  0);
+  CU_ASSERT_EQUAL(k.g->nodes[node_index(k.g, "h2")].act, PCN_ACT_RELU);
+  CU_ASSERT_EQUAL(k.g->nodes[node_index(k.g, "h1")].init.kind,
+                  PCN_INIT_FORWARD);
+  CU_ASSERT_EQUAL(k.g->nodes[node_index(k.g, "h2")].init.kind,
+                  PCN_INIT_AVERAGE);
+  const char *bad[] = {"9"};
+  const char *mkey[] = {"m"};
+  FILE *devnull = fopen("/dev/null", "w");
+  CU_ASSERT_EQUAL(pcn_override_apply_all(&k.arena, k.c, 0, &k.c->trains[0],
+                                         mkey, bad, 1, devnull, 0),
+                  2);
+  fclose(devnull);
+  compiled_free(&k);
+}
+
 int main(void) {
   static const PcnTestCase json[] = {
       {"valid objects", test_json_valid},
@@ -534,6 +557,7 @@ int main(void) {
       {"known keys", test_override_keys},
       {"act= on free hidden nodes", test_override_act},
       {"m= hybrid initialization", test_override_m},
+      {"apply_all for pcnc run", test_override_apply_all},
       {NULL, NULL}};
   static const PcnTestCase svg[] = {{"well-formed plot", test_svg_writer},
                                     {NULL, NULL}};
