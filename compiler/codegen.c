@@ -459,10 +459,9 @@ static void emit_program(Cg *c, PcnProgramKind prog, const char *name, const uin
       case PCN_OP_ZERO: emit_zero(c, op); break;
       case PCN_OP_UPDATE_H: emit_update_h(c, op); break;
       case PCN_OP_BIAS_GRAD: emit_bias_grad(c, op); break;
-      case PCN_OP_INIT:
-      case PCN_OP_OPT_STEP:
-      case PCN_OP_READOUT:
-      case PCN_OP_KIND_COUNT: emit_delegate(c, op, si, oi); break;
+      /* INIT, OPT_STEP, READOUT, and any op this backend does not know
+       * yet: the runtime runs the reference semantics. */
+      default: emit_delegate(c, op, si, oi); break;
       }
     }
   }
@@ -667,8 +666,18 @@ static int sim_program(Sim *m, PcnProgramKind prog, uint8_t *modes) {
       case PCN_OP_OPT_STEP:
         m->val[op->param] = vn_fresh(m);
         break;
-      case PCN_OP_READOUT:
-      case PCN_OP_KIND_COUNT: break;
+      case PCN_OP_READOUT: break;
+      default:
+        /* An op the analysis does not know may write anything: forget
+         * every value, so nothing after it is skipped on old knowledge
+         * (A buffers then get their products and bias again, which is
+         * the reference behaviour). */
+        for (int b = 0; b < s->nbuffers; b++) {
+          m->val[b] = vn_fresh(m);
+          m->biased[b] = false;
+        }
+        for (int v = 0; v < s->graph->nnodes; v++) m->energy[v] = vn_fresh(m);
+        break;
       }
       if (md) md[oi] = mode;
       if (mode == PCN_CG_SKIP) skipped++;
