@@ -451,6 +451,13 @@ static void emit_program(Cg *c, PcnProgramKind prog, const char *name, const uin
       if (mode == PCN_CG_SKIP) continue;
       if (c->o && c->o->use_skippable && op->skippable) continue;
       bool nobias = mode == PCN_CG_NOBIAS;
+      /* The average fallback sweep runs only when the runtime says so
+       * (schedule.h, "Fallback stages"), so its ops go to the runtime,
+       * which checks pcn_plan_fallback_active(). */
+      if (op->fallback) {
+        emit_delegate(c, op, si, oi);
+        continue;
+      }
       switch (op->kind) {
       case PCN_OP_GEMM: emit_gemm(c, op); break;
       case PCN_OP_LOAD_CLAMP: break; /* the caller filled H */
@@ -567,6 +574,20 @@ static int sim_program(Sim *m, PcnProgramKind prog, uint8_t *modes) {
   for (int si = 0; si < pr->nstages; si++) {
     const PcnStage *stg = &pr->stages[si];
     uint8_t *md = modes ? modes + k0 : NULL;
+    if (stg->fallback) {
+      /* Runs or not depending on the batch's labels: what it writes is
+       * unknown afterwards, and A no longer holds a known a + b. */
+      for (int oi = 0; oi < stg->nops; oi++) {
+        const PcnOp *op = &stg->ops[oi];
+        int w[2] = {op->kind == PCN_OP_GEMM ? op->c : op->pa,
+                    op->kind == PCN_OP_FORWARD_SET ? op->h : -1};
+        for (int x = 0; x < 2; x++)
+          if (w[x] >= 0) m->val[w[x]] = vn_fresh(m), m->biased[w[x]] = false;
+        if (md) md[oi] = PCN_CG_FULL;
+      }
+      k0 += stg->nops;
+      continue;
+    }
     /* GEMM groups by output buffer, in order of first appearance. */
     for (int oi = 0; oi < stg->nops; oi++) {
       const PcnOp *op = &stg->ops[oi];

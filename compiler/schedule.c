@@ -22,11 +22,12 @@ typedef struct Builder {
   PcnStage *stages; /* the open program */
   int nstages, cap_stages;
   bool fail;
+  bool fallback; /* stages closed now are fallback stages (schedule.h) */
 } Builder;
 
 static const char *const op_names[PCN_OP_KIND_COUNT] = {
     "gemm", "load_clamp", "init", "forward_set", "predict",
-    "zero", "update_h", "bias_grad", "opt_step", "readout"};
+    "zero", "update_h", "bias_grad", "opt_step", "readout", "gate"};
 static const char *const prog_names[PCN_PROG_COUNT] = {
     "train_init", "train_step", "train_learn",
     "eval_init", "eval_step", "eval_readout"};
@@ -99,9 +100,14 @@ static void stage_end(Builder *b, const char *label, bool counted) {
   }
   memcpy(st->ops, b->ops, (size_t)b->nops * sizeof(PcnOp));
   st->nops = b->nops;
-  for (int i = 0; i < b->nops; i++)
+  for (int i = 0; i < b->nops; i++) {
     if (b->ops[i].kind == PCN_OP_GEMM) st->has_gemm = true;
-  st->smm = st->has_gemm && counted ? 1 : 0;
+    st->ops[i].fallback = b->fallback;
+  }
+  st->fallback = b->fallback;
+  /* A fallback sweep runs only on the first batch (and for classes not
+   * seen yet): not part of the per-update cost (docs/smm.md). */
+  st->smm = st->has_gemm && counted && !b->fallback ? 1 : 0;
   b->nstages++;
   b->nops = 0;
 }
@@ -277,9 +283,123 @@ static void emit_sweep(Builder *b, const int *depth, int maxd, const char *what,
   free(bydepth);
 }
 
+/* An `average` node of the training phase whose forward fallback (first
+ * batch, classes without a mean) is legal: it gets fallback stages. */
+static bool avg_fallback(const Builder *b, int v) {
+  const PcnNode *nd = &b->g->nodes[v];
+  return !pcn_node_clamped(nd, PCN_PHASE_TRAIN) && nd->nin > 0 &&
+         pcn_effective_init(b->g, b->an, v, PCN_PHASE_TRAIN) == PCN_INIT_AVERAGE &&
+         b->an->phase[PCN_PHASE_TRAIN].declared[v] == PCN_FW_OK;
+}
+
+/* depth[v] = 1 + max depth of v's parents for nodes in `in`, 0 elsewhere.
+ * The set must be acyclic (analysis proves it for forward + average
+ * nodes); a cyclic SCC of the whole graph may still contain members of
+ * the set in any order, so this relaxes to a fixpoint instead of trusting
+ * one pass over an->topo (usually one or two passes). Returns the max. */
+static int set_depths(const Builder *b, const unsigned char *in, int *depth) {
+  const PcnGraph *g = b->g;
+  int n = g->nnodes, maxd = 0;
+  for (int v = 0; v < n; v++) depth[v] = in[v] ? 1 : 0;
+  for (int pass = 0; pass <= n; pass++) {
+    bool changed = false;
+    for (int i = 0; i < n; i++) {
+      int v = b->an->topo[i];
+      if (!in[v]) continue;
+      const PcnNode *nd = &g->nodes[v];
+      int d = 0;
+      for (int j = 0; j < nd->nin; j++) {
+        int u = g->edges[nd->in_edges[j]].src;
+        if (u != v && depth[u] > d) d = depth[u];
+      }
+      if (d + 1 != depth[v] && d + 1 <= n) depth[v] = d + 1, changed = true;
+    }
+    if (!changed) break;
+  }
+  for (int v = 0; v < n; v++)
+    if (depth[v] > maxd) maxd = depth[v];
+  return maxd;
+}
+
+static void emit_init_op(Builder *b, int v, PcnPhase p) {
+  PcnOp o = op_new(PCN_OP_INIT);
+  o.node = v;
+  o.h = buf(b, PCN_BUF_H, v);
+  o.init = pcn_effective_init(b->g, b->an, v, p);
+  if (o.init == PCN_INIT_FORWARD) o.init = PCN_INIT_ZERO; /* illegal forward */
+  emit(b, o);
+}
+
+/* TRAIN_INIT with `average` nodes that may fall back to forward: one sweep
+ * over forward + such average nodes by their joint depth; per level the
+ * forward nodes' stages (counted as usual), the average nodes' fallback
+ * stages, then the INIT of the level's average nodes, which keeps the
+ * fallback rows and writes the class means into the others. Forward nodes
+ * below an average node thus see its initial value, mean or fallback. */
+static void emit_train_init_avg(Builder *b) {
+  const PcnGraph *g = b->g;
+  const PcnPhaseVerdict *pv = &b->an->phase[PCN_PHASE_TRAIN];
+  int n = g->nnodes;
+  unsigned char *in = calloc((size_t)n + 1, 1);
+  int *depth = calloc((size_t)n + 1, sizeof(int));
+  if (!in || !depth) {
+    b->fail = true;
+    goto done;
+  }
+  for (int v = 0; v < n; v++) {
+    const PcnNode *nd = &g->nodes[v];
+    bool fb = avg_fallback(b, v);
+    in[v] = pv->fw_depth[v] > 0 || fb;
+    if (pcn_node_clamped(nd, PCN_PHASE_TRAIN)) {
+      PcnOp o = op_new(PCN_OP_LOAD_CLAMP);
+      o.node = v;
+      o.h = buf(b, PCN_BUF_H, v);
+      emit(b, o);
+    } else if (pv->fw_depth[v] == 0 && !fb) {
+      emit_init_op(b, v, PCN_PHASE_TRAIN);
+    }
+  }
+  stage_end(b, "load clamps, initialize", true);
+  int maxd = set_depths(b, in, depth);
+  char label[96];
+  for (int d = 1; d <= maxd; d++) {
+    for (int pass = 0; pass < 2; pass++) { /* 0: forward nodes, 1: fallback */
+      b->fallback = pass == 1;
+      for (int v = 0; v < n; v++)
+        if (depth[v] == d && (pv->fw_depth[v] > 0) == (pass == 0)) emit_predictions_of(b, v);
+      snprintf(label, sizeof label, "%s depth %d: predictions",
+               pass ? "average fallback" : "forward sweep", d);
+      stage_end(b, label, true);
+    }
+    for (int pass = 0; pass < 2; pass++) {
+      b->fallback = pass == 1;
+      for (int v = 0; v < n; v++)
+        if (depth[v] == d && (pv->fw_depth[v] > 0) == (pass == 0)) emit_forward_set(b, v);
+      snprintf(label, sizeof label, "%s depth %d: h = mu",
+               pass ? "average fallback" : "forward sweep", d);
+      stage_end(b, label, true);
+    }
+    b->fallback = false;
+    for (int v = 0; v < n; v++)
+      if (depth[v] == d && pv->fw_depth[v] == 0) emit_init_op(b, v, PCN_PHASE_TRAIN);
+    snprintf(label, sizeof label, "depth %d: average = class means of h(T) (Eq. 7)", d);
+    stage_end(b, label, true);
+  }
+done:
+  b->fallback = false;
+  free(in);
+  free(depth);
+}
+
 static void emit_init_program(Builder *b, PcnPhase p) {
   const PcnGraph *g = b->g;
   const PcnPhaseVerdict *pv = &b->an->phase[p];
+  if (p == PCN_PHASE_TRAIN)
+    for (int v = 0; v < g->nnodes; v++)
+      if (avg_fallback(b, v)) {
+        emit_train_init_avg(b);
+        return;
+      }
   for (int v = 0; v < g->nnodes; v++) {
     const PcnNode *nd = &g->nodes[v];
     if (pcn_node_clamped(nd, p)) {
@@ -355,6 +475,8 @@ static void emit_step_program(Builder *b, PcnPhase p, bool momentum) {
   stage_end(b, "update", true);
 }
 
+static void emit_optimizer_stage(Builder *b);
+
 static void emit_learn_program(Builder *b) {
   const PcnGraph *g = b->g;
   emit_predict_and_errors(b, PCN_PHASE_TRAIN, true);
@@ -384,6 +506,12 @@ static void emit_learn_program(Builder *b) {
     emit(b, o);
   }
   stage_end(b, "weight gradients", false);
+  emit_optimizer_stage(b);
+}
+
+/* One optimizer step on every W and b (shared by PC and BP). */
+static void emit_optimizer_stage(Builder *b) {
+  const PcnGraph *g = b->g;
   for (int e = 0; e < g->nedges; e++) {
     PcnOp o = op_new(PCN_OP_OPT_STEP);
     o.edge = e;
@@ -400,6 +528,135 @@ static void emit_learn_program(Builder *b) {
     emit(b, o);
   }
   stage_end(b, "optimizer", false);
+}
+
+/* ---- backpropagation (method bp; schedule.h) ------------------------ */
+
+/* A node whose G the BP programs compute: swept hidden nodes and clamped
+ * nodes with parents (the outputs of the loss). */
+static bool bp_has_delta(const Builder *b, const int *depth, int v) {
+  const PcnNode *nd = &b->g->nodes[v];
+  return depth[v] > 0 || (nd->nin > 0 && pcn_node_clamped(nd, PCN_PHASE_TRAIN));
+}
+
+/* TRAIN_INIT, TRAIN_STEP (empty) and TRAIN_LEARN of backprop. Free nodes
+ * whose forward value is determined by data (strict verdict OK) are swept;
+ * any other free node (only possible in a model the compiler refuses for
+ * bp) keeps its initializer and gets no gradient through it. */
+static void emit_bp_programs(Builder *b) {
+  const PcnGraph *g = b->g;
+  const PcnPhaseVerdict *pv = &b->an->phase[PCN_PHASE_TRAIN];
+  int n = g->nnodes;
+  unsigned char *in = calloc((size_t)n + 1, 1);
+  int *depth = calloc((size_t)n + 1, sizeof(int));
+  if (!in || !depth) {
+    b->fail = true;
+    goto done;
+  }
+  for (int v = 0; v < n; v++) {
+    const PcnNode *nd = &g->nodes[v];
+    in[v] = !pcn_node_clamped(nd, PCN_PHASE_TRAIN) && nd->nin > 0 && pv->strict[v] == PCN_FW_OK;
+    if (pcn_node_clamped(nd, PCN_PHASE_TRAIN)) {
+      PcnOp o = op_new(PCN_OP_LOAD_CLAMP);
+      o.node = v;
+      o.h = buf(b, PCN_BUF_H, v);
+      emit(b, o);
+    } else if (!in[v]) {
+      emit_init_op(b, v, PCN_PHASE_TRAIN);
+    }
+  }
+  stage_end(b, "load clamps, initialize", true);
+  int maxd = set_depths(b, in, depth);
+  emit_sweep(b, depth, maxd, "forward pass", true);
+  /* The outputs: their prediction and the loss 1/2 ||y - mu||^2. */
+  for (int v = 0; v < n; v++)
+    if (depth[v] == 0 && bp_has_delta(b, depth, v)) emit_predictions_of(b, v);
+  stage_end(b, "forward pass: output predictions", true);
+  for (int v = 0; v < n; v++)
+    if (depth[v] == 0 && bp_has_delta(b, depth, v)) emit_predict(b, v, false);
+  stage_end(b, "output error (loss = energy of the output)", true);
+  program_end(b, PCN_PROG_TRAIN_INIT);
+
+  program_end(b, PCN_PROG_TRAIN_STEP); /* T is ignored */
+
+  char label[96];
+  for (int d = maxd; d >= 1; d--) {
+    for (int u = 0; u < n; u++) {
+      if (depth[u] != d) continue;
+      const PcnNode *nd = &g->nodes[u];
+      int first = 1;
+      for (int j = 0; j < nd->nout; j++) {
+        int e = nd->out_edges[j];
+        int v = g->edges[e].dst;
+        if (!bp_has_delta(b, depth, v)) continue;
+        PcnOp o = op_new(PCN_OP_GEMM);
+        o.node = u;
+        o.edge = e;
+        o.a = buf(b, PCN_BUF_G, v);
+        o.b = buf(b, PCN_BUF_W, e);
+        o.trans_b = true;
+        o.c = buf(b, PCN_BUF_DH, u);
+        o.m = -1;
+        o.k = g->nodes[v].size;
+        o.n = nd->size;
+        o.alpha = 1.0f;
+        o.beta = first ? 0.0f : 1.0f;
+        first = 0;
+        emit(b, o);
+      }
+      if (first) { /* no child carries a delta: dL/dh_u = 0 */
+        PcnOp o = op_new(PCN_OP_ZERO);
+        o.node = u;
+        o.dst = buf(b, PCN_BUF_DH, u);
+        emit(b, o);
+      }
+    }
+    snprintf(label, sizeof label, "backward depth %d: dL/dh = sum G W^T", d);
+    stage_end(b, label, true);
+    for (int u = 0; u < n; u++) {
+      if (depth[u] != d) continue;
+      PcnOp o = op_new(PCN_OP_GATE);
+      o.node = u;
+      o.g = buf(b, PCN_BUF_G, u);
+      o.dh = buf(b, PCN_BUF_DH, u);
+      o.pa = buf(b, PCN_BUF_A, u);
+      emit(b, o);
+    }
+    snprintf(label, sizeof label, "backward depth %d: G = dL/dh * act'(a)", d);
+    stage_end(b, label, true);
+  }
+  for (int e = 0; e < g->nedges; e++) {
+    int u = g->edges[e].src, v = g->edges[e].dst;
+    if (!bp_has_delta(b, depth, v)) continue;
+    PcnOp o = op_new(PCN_OP_GEMM);
+    o.node = v;
+    o.edge = e;
+    o.a = buf(b, PCN_BUF_H, u);
+    o.trans_a = true;
+    o.b = buf(b, PCN_BUF_G, v);
+    o.c = buf(b, PCN_BUF_DW, e);
+    o.m = g->nodes[u].size;
+    o.n = g->nodes[v].size;
+    o.k = -1;
+    o.alpha = -1.0f;
+    o.alpha_over_batch = true;
+    o.beta = 0.0f;
+    emit(b, o);
+  }
+  for (int v = 0; v < n; v++) {
+    if (!bp_has_delta(b, depth, v)) continue;
+    PcnOp o = op_new(PCN_OP_BIAS_GRAD);
+    o.node = v;
+    o.g = buf(b, PCN_BUF_G, v);
+    o.dst = o.grad = buf(b, PCN_BUF_DB, v);
+    emit(b, o);
+  }
+  stage_end(b, "weight gradients", false);
+  emit_optimizer_stage(b);
+  program_end(b, PCN_PROG_TRAIN_LEARN);
+done:
+  free(in);
+  free(depth);
 }
 
 static void emit_readout_op(Builder *b, int v, PcnBufKind k) {
@@ -619,12 +876,16 @@ PcnSchedule *pcn_schedule_build(PcnArena *a, const PcnGraph *g,
   bool eval_mom = eval && eval->inference.momentum > 0.0f;
   if (!make_buffers(&b, train_mom || eval_mom)) return NULL;
 
-  emit_init_program(&b, PCN_PHASE_TRAIN);
-  program_end(&b, PCN_PROG_TRAIN_INIT);
-  emit_step_program(&b, PCN_PHASE_TRAIN, train_mom);
-  program_end(&b, PCN_PROG_TRAIN_STEP);
-  emit_learn_program(&b);
-  program_end(&b, PCN_PROG_TRAIN_LEARN);
+  if (train && train->method == PCN_METHOD_BP && an->is_dag) {
+    emit_bp_programs(&b);
+  } else {
+    emit_init_program(&b, PCN_PHASE_TRAIN);
+    program_end(&b, PCN_PROG_TRAIN_INIT);
+    emit_step_program(&b, PCN_PHASE_TRAIN, train_mom);
+    program_end(&b, PCN_PROG_TRAIN_STEP);
+    emit_learn_program(&b);
+    program_end(&b, PCN_PROG_TRAIN_LEARN);
+  }
 
   emit_init_program(&b, PCN_PHASE_EVAL);
   program_end(&b, PCN_PROG_EVAL_INIT);

@@ -117,7 +117,20 @@ static int init_op(PcnPlan *p, PcnProgramKind prog, const PcnOp *op, int n) {
   return 0;
 }
 
+/* G = DH * act'(A), the backpropagated delta (method bp). */
+static void gate(PcnPlan *p, const PcnOp *op, int n) {
+  const PcnNode *nd = &p->g->nodes[op->node];
+  size_t count = (size_t)n * nd->size;
+  float *g = p->buf[op->g];
+  const float *dh = p->buf[op->dh];
+  pcn_act_deriv(nd->act, p->buf[op->pa], g, count);
+  for (size_t i = 0; i < count; i++) g[i] *= dh[i];
+}
+
 int pcn_exec_op(PcnPlan *p, PcnProgramKind prog, const PcnOp *op, int n) {
+  /* The average fallback sweep runs only for batches with rows that have
+   * no class mean (schedule.h, "Fallback stages"). */
+  if (op->fallback && !pcn_plan_fallback_active(p, pcn_program_phase(prog))) return 0;
   switch (op->kind) {
   case PCN_OP_GEMM: return gemm(p, op, n);
   case PCN_OP_LOAD_CLAMP: return 0; /* the caller filled H (pcn_plan_set_clamp) */
@@ -129,6 +142,7 @@ int pcn_exec_op(PcnPlan *p, PcnProgramKind prog, const PcnOp *op, int n) {
   case PCN_OP_BIAS_GRAD: bias_grad(p, op, n); return 0;
   case PCN_OP_OPT_STEP: opt_step(p, op); return 0;
   case PCN_OP_READOUT: p->readout_buf = op->src; return 0;
+  case PCN_OP_GATE: gate(p, op, n); return 0;
   case PCN_OP_KIND_COUNT: break;
   }
   pcn_plan_set_error(p, "unknown op kind %d", (int)op->kind);

@@ -156,6 +156,7 @@ static Access op_access(const PcnOp *op) {
   case PCN_OP_OPT_STEP: acc_r(&x, op->grad); acc_w(&x, op->param); break;
   /* READOUT only names the buffer the caller reads after the program. */
   case PCN_OP_READOUT: break;
+  case PCN_OP_GATE: acc_r(&x, op->dh); acc_r(&x, op->pa); acc_w(&x, op->g); break;
   case PCN_OP_KIND_COUNT: break;
   }
   return x;
@@ -239,6 +240,20 @@ static int check_op(Checker *c, PcnProgramKind prog, const PcnOp *op,
     return 0;
   }
   case PCN_OP_READOUT: return check_buf(c, "src", op->src, -1, true, -1);
+  case PCN_OP_GATE: {
+    if (check_node(c, op->node)) return -1;
+    int sz = node_size(c, op->node);
+    if (check_buf(c, "g", op->g, PCN_BUF_G, true, sz) ||
+        check_buf(c, "dh", op->dh, PCN_BUF_DH, true, sz) ||
+        check_buf(c, "a", op->pa, PCN_BUF_A, true, sz))
+      return -1;
+    if ((unsigned)g->nodes[op->node].act >= PCN_ACT_COUNT) {
+      set_err(c->err, c->errlen, "%s: node '%s' has an unknown activation", c->where,
+              g->nodes[op->node].name);
+      return -1;
+    }
+    return 0;
+  }
   case PCN_OP_KIND_COUNT: break;
   }
   set_err(c->err, c->errlen, "%s: unknown op kind %d", c->where, (int)op->kind);

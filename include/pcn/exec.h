@@ -71,6 +71,7 @@
 #ifndef PCN_EXEC_H
 #define PCN_EXEC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -124,6 +125,14 @@ typedef struct PcnInitializer {
 
 /* The built-in initializer of a kind, or NULL (average, memory). */
 const PcnInitializer *pcn_initializer_builtin(PcnInitKind kind);
+
+/* Stream-aligned average initialization (Eq. 7, 10; runtime/init_average.c,
+ * docs/initializers.md). Plug it in with
+ *     cfg.initializers[PCN_INIT_AVERAGE] = pcn_initializer_average();
+ * (the trainer does). Class means are per plan, taken at end_batch from
+ * h^(T) of the training phase; rows of classes without a mean (the first
+ * batch, labels NULL) keep the forward fallback, or zero. */
+const PcnInitializer *pcn_initializer_average(void);
 
 /* ---- plans ------------------------------------------------------------- */
 
@@ -207,6 +216,13 @@ PcnRng *pcn_plan_init_rng(PcnPlan *p);
 /* Initializer hooks around a batch (see the tutorial). */
 int pcn_plan_begin_batch(PcnPlan *p, PcnPhase phase, int n, const int *labels);
 int pcn_plan_end_batch(PcnPlan *p, PcnPhase phase, int n, const int *labels);
+
+/* Whether fallback ops (PcnOp.fallback) run in this batch of `phase`:
+ * asked by every backend before a fallback op. The built-in `average`
+ * decides in begin_batch (some row's class has no mean yet); with another
+ * `average` initializer plugged in, fallback ops always run and its
+ * init_node sees their values. Defined in runtime/init_average.c. */
+bool pcn_plan_fallback_active(PcnPlan *p, PcnPhase phase);
 
 /* Runs program `prog` on the first n rows with the plan's backend. */
 int pcn_exec_run(PcnPlan *p, PcnProgramKind prog, int n);

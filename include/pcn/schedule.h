@@ -33,8 +33,9 @@
  *                 random, null (keep H as is), average, memory. Forward
  *                 nodes are set by the sweep's stages instead, never by INIT
  *                 (an illegal forward declaration, already an error, gets
- *                 zero). `average` on the first training batch falls back
- *                 to forward where analysis phase[TRAIN].declared is OK.
+ *                 zero). `average` rows without a stored class mean keep
+ *                 what the fallback sweep put in H (see "Fallback stages"),
+ *                 or get zero when the node has no fallback sweep.
  *   FORWARD_SET   A[node] += bias; H[node] = act(A[node]).
  *   PREDICT       A[node] += bias; MU = act(A); E = H - MU;
  *                 G = E * act'(A); energy[node] = 1/2 sum E^2;
@@ -49,6 +50,38 @@
  *   READOUT       EVAL_READOUT: the prediction to compare with the data:
  *                 `buf` is H of the target (classification) or MU of the
  *                 clamped output (reconstruction).
+ *   GATE          G[node] = DH[node] * act'(A[node]) (A holds a + b, as
+ *                 FORWARD_SET left it): the backpropagated delta of a
+ *                 hidden node (method bp, below).
+ *
+ * Fallback stages (`average`, Eq. 7 and 10). An `average` node starts at
+ * the mean of h^(T) over the previous batch's rows of the same class; on
+ * the first batch, and for rows whose class has no stored mean yet, it
+ * falls back to forward where analysis phase[TRAIN].declared[v] is OK.
+ * TRAIN_INIT therefore holds, for those nodes, a forward sweep whose
+ * stages (and ops) are marked `fallback`: GEMMs into A and FORWARD_SET,
+ * level by level over forward + average nodes, each level followed by a
+ * stage with the INIT ops of its average nodes. An executor runs a
+ * fallback op only when pcn_plan_fallback_active() says some row of this
+ * batch needs it (the initializer decides in begin_batch); it then runs
+ * on all n rows, and the INIT that follows overwrites the rows that have
+ * a mean. So a batch whose classes all have means costs no product for
+ * its average nodes, and the fallback stages have smm = 0: they are the
+ * first batch's price, not the per-update cost (Eq. 7 adds no SMM). The
+ * stages of one level are never mixed: a stage is all fallback or none.
+ *
+ * Backpropagation (`method bp`, the BP column of Table 1). The same
+ * programs express it: TRAIN_INIT loads the clamps and runs a forward
+ * sweep of every free node, then predicts every clamped node with parents
+ * (PREDICT without dh: G = (y - mu) act'(a), energy = 1/2 ||y - mu||^2,
+ * the output loss). TRAIN_STEP is empty (T is ignored). TRAIN_LEARN runs
+ * the backward pass from the deepest level up: per level a stage of GEMMs
+ * DH_u = sum over children v of G_v W_uv^T (ZERO when u has no child),
+ * then GATE; then the weight gradients dW = -(1/n) H_u^T G_v and bias
+ * gradients of every predicted node, and the optimizer, exactly as for
+ * PC. With h = mu on hidden nodes these are the gradients of the output
+ * loss, i.e. backprop. Per update: L forward + (L - 1) backward GEMM
+ * stages (the input's gradient is not formed), 2L - 1 SMMs.
  *
  * Sequential matrix multiplications (SMMs): a stage that contains a GEMM
  * counts one SMM. See docs/smm.md for how the totals below reproduce the
@@ -100,6 +133,7 @@ typedef enum PcnOpKind {
   PCN_OP_BIAS_GRAD,
   PCN_OP_OPT_STEP,
   PCN_OP_READOUT,
+  PCN_OP_GATE,
   PCN_OP_KIND_COUNT
 } PcnOpKind;
 
@@ -118,11 +152,14 @@ typedef struct PcnOp {
    *   PREDICT: h, a, mu, e, g, dh (dh = -1 for clamped nodes)
    *   FORWARD_SET: h, a   INIT/LOAD_CLAMP: h   ZERO: dst
    *   UPDATE_H: h, dh, vel (vel = -1 without momentum)
-   *   BIAS_GRAD: g, db     OPT_STEP: param, grad    READOUT: src */
+   *   BIAS_GRAD: g, db     OPT_STEP: param, grad    READOUT: src
+   *   GATE: g (written), dh, pa (read) */
   int h, pa, mu, e, g, dh, vel, bias, dst, param, grad, src;
   PcnInitKind init;   /* INIT: which initializer */
   bool skippable;     /* set by optimizing backends' analyses: the result
                          is provably unchanged or zero (issue 4) */
+  bool fallback;      /* runs only when pcn_plan_fallback_active() (see
+                         "Fallback stages" above) */
 } PcnOp;
 
 typedef struct PcnStage {
@@ -134,6 +171,7 @@ typedef struct PcnStage {
                          stage with GEMMs, except in TRAIN_LEARN, whose
                          predictions at h^(T) and weight-gradient products
                          the paper does not count (docs/smm.md) */
+  bool fallback;      /* every op is a fallback op; smm = 0 */
 } PcnStage;
 
 typedef enum PcnProgramKind {
