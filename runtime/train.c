@@ -211,6 +211,10 @@ PcnTrainer *pcn_trainer_new(const PcnTrainSpec *spec,
   pc.backend = t->opt.backend;
   for (int k = 0; k < PCN_INIT_COUNT; k++)
     pc.initializers[k] = t->opt.initializers[k];
+  /* `average` (Eq. 7/10) is part of the runtime; a caller may still plug
+   * in its own. */
+  if (!pc.initializers[PCN_INIT_AVERAGE])
+    pc.initializers[PCN_INIT_AVERAGE] = pcn_initializer_average();
   t->plan = pcn_plan_create(spec->schedule, &pc, err, errlen);
   if (!t->plan) goto fail;
   if (t->opt.load_path &&
