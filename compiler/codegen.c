@@ -60,8 +60,11 @@ typedef struct Cg {
   LLVMTypeRef unary_ty;  /* float (float) */
   LLVMTypeRef sgemm_ty;  /* cblas_sgemm */
   LLVMTypeRef helper_ty; /* pcn_rt_jit_op */
+  LLVMTypeRef rows_ty;   /* double (PcnJitState *, i64 r0, i64 r1) */
+  LLVMTypeRef rowsrt_ty; /* pcn_rt_rows */
+  int nrows_fn;          /* outlined row functions so far */
   /* external functions */
-  LLVMValueRef f_erff, f_expf, f_expm1f, f_tanhf, f_sgemm, f_helper;
+  LLVMValueRef f_erff, f_expf, f_expm1f, f_tanhf, f_sgemm, f_helper, f_rows;
   /* per function */
   LLVMValueRef fn, st, n32, n64, bufs, acc;
   PcnProgramKind prog;
@@ -112,6 +115,13 @@ static void build_types(Cg *c) {
   /* Weak: an embedding program without the pcn runtime links fine and
    * sees NULL here (codegen.h). */
   LLVMSetLinkage(c->f_helper, LLVMExternalWeakLinkage);
+
+  LLVMTypeRef r[] = {c->pstate, c->i64, c->i64};
+  c->rows_ty = LLVMFunctionType(c->f64, r, 3, 0);
+  LLVMTypeRef rr[] = {LLVMPointerType(c->rows_ty, 0), c->pstate, c->i64, c->i64};
+  c->rowsrt_ty = LLVMFunctionType(c->f64, rr, 4, 0);
+  c->f_rows = declare(c, "pcn_rt_rows", c->rowsrt_ty);
+  LLVMSetLinkage(c->f_rows, LLVMExternalWeakLinkage);
 }
 
 static LLVMValueRef call1(Cg *c, LLVMValueRef fn, LLVMValueRef x, const char *name) {
@@ -143,7 +153,15 @@ typedef struct Loop {
 } Loop;
 
 /* for (i = 0; i < count; i++) { <body built by the caller> } */
+static Loop loop_from(Cg *c, LLVMValueRef start, LLVMValueRef end, const char *name);
+
+/* for (i = 0; i < count; i++) { <body built by the caller> } */
 static Loop loop_open(Cg *c, LLVMValueRef count, const char *name) {
+  return loop_from(c, ci64(c, 0), count, name);
+}
+
+/* for (i = start; i < end; i++) */
+static Loop loop_from(Cg *c, LLVMValueRef start, LLVMValueRef count, const char *name) {
   char buf[64];
   Loop l;
   LLVMBasicBlockRef pre = LLVMGetInsertBlock(c->b);
@@ -156,8 +174,7 @@ static Loop loop_open(Cg *c, LLVMValueRef count, const char *name) {
   LLVMBuildBr(c->b, l.head);
   LLVMPositionBuilderAtEnd(c->b, l.head);
   l.i = LLVMBuildPhi(c->b, c->i64, name);
-  LLVMValueRef zero = ci64(c, 0);
-  LLVMAddIncoming(l.i, &zero, &pre, 1);
+  LLVMAddIncoming(l.i, &start, &pre, 1);
   LLVMValueRef more = LLVMBuildICmp(c->b, LLVMIntSLT, l.i, count, "");
   LLVMBuildCondBr(c->b, more, body, l.exit);
   LLVMPositionBuilderAtEnd(c->b, body);
@@ -264,8 +281,11 @@ static void emit_gemm(Cg *c, const PcnOp *op) {
 }
 
 /* FORWARD_SET and PREDICT share the walk over rows and columns (the bias
- * needs the column); `predict` selects the error part. */
-static void emit_node_op(Cg *c, const PcnOp *op, bool predict, bool nobias) {
+ * needs the column); `predict` selects the error part. Rows r0 <= r < r1
+ * of the current function; returns the energy sum (double) of those rows
+ * for PREDICT, NULL for FORWARD_SET. */
+static LLVMValueRef emit_node_rows(Cg *c, const PcnOp *op, bool predict, bool nobias,
+                                   LLVMValueRef r0, LLVMValueRef r1) {
   const PcnNode *nd = &c->s->graph->nodes[op->node];
   int cols = nd->size;
   LLVMValueRef A = buffer(c, op->pa), H = buffer(c, op->h);
@@ -278,7 +298,7 @@ static void emit_node_op(Cg *c, const PcnOp *op, bool predict, bool nobias) {
     DH = op->dh >= 0 ? buffer(c, op->dh) : NULL;
     LLVMBuildStore(c->b, LLVMConstReal(c->f64, 0.0), c->acc);
   }
-  Loop r = loop_open(c, c->n64, predict ? "pr.r" : "fs.r");
+  Loop r = loop_from(c, r0, r1, predict ? "pr.r" : "fs.r");
   LLVMValueRef row = LLVMBuildNSWMul(c->b, r.i, ci64(c, cols), "row");
   Loop j = loop_open(c, ci64(c, cols), predict ? "pr.j" : "fs.j");
   LLVMValueRef i = LLVMBuildNSWAdd(c->b, row, j.i, "i");
@@ -304,8 +324,62 @@ static void emit_node_op(Cg *c, const PcnOp *op, bool predict, bool nobias) {
   }
   loop_close(c, &j);
   loop_close(c, &r);
+  return predict ? LLVMBuildLoad2(c->b, c->f64, c->acc, "energy") : NULL;
+}
+
+/* Activations that call libm per element: worth splitting over cores. */
+static bool act_is_costly(PcnActivation a) {
+  return a == PCN_ACT_GELU || a == PCN_ACT_TANH || a == PCN_ACT_SIGMOID || a == PCN_ACT_ELU;
+}
+
+static void emit_node_op(Cg *c, const PcnOp *op, bool predict, bool nobias) {
+  const PcnNode *nd = &c->s->graph->nodes[op->node];
+  LLVMValueRef sum;
+  if (!c->o || !c->o->parallel_rows || !act_is_costly(nd->act)) {
+    sum = emit_node_rows(c, op, predict, nobias, ci64(c, 0), c->n64);
+  } else {
+    /* Outline the row loop as double <fn>.rows<k>(st, r0, r1) and let
+     * pcn_rt_rows() split the rows over threads; it returns the energy
+     * partial sums added in row order. Without the runtime (embedded,
+     * weak symbol NULL) call the outlined function on all rows. */
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(c->b);
+    LLVMValueRef outer_fn = c->fn, outer_st = c->st, outer_bufs = c->bufs, outer_acc = c->acc;
+    char name[300];
+    size_t len = 0;
+    const char *fname = LLVMGetValueName2(outer_fn, &len);
+    snprintf(name, sizeof name, "%.*s.rows%d", (int)len, fname, c->nrows_fn++);
+    LLVMValueRef fn = LLVMAddFunction(c->mod, name, c->rows_ty);
+    LLVMSetLinkage(fn, LLVMInternalLinkage);
+    c->fn = fn;
+    c->st = LLVMGetParam(fn, 0);
+    LLVMPositionBuilderAtEnd(c->b, LLVMAppendBasicBlockInContext(c->ctx, fn, "entry"));
+    c->acc = LLVMBuildAlloca(c->b, c->f64, "acc");
+    LLVMValueRef bp = LLVMBuildStructGEP2(c->b, c->state_ty, c->st, 0, "");
+    c->bufs = LLVMBuildLoad2(c->b, c->ppf32, bp, "bufs");
+    LLVMValueRef part = emit_node_rows(c, op, predict, nobias, LLVMGetParam(fn, 1), LLVMGetParam(fn, 2));
+    LLVMBuildRet(c->b, part ? part : LLVMConstReal(c->f64, 0.0));
+    c->fn = outer_fn, c->st = outer_st, c->bufs = outer_bufs, c->acc = outer_acc;
+    LLVMPositionBuilderAtEnd(c->b, here);
+
+    LLVMBasicBlockRef par = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "rows.par");
+    LLVMBasicBlockRef seq = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "rows.seq");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "rows.done");
+    LLVMBuildCondBr(c->b, LLVMBuildIsNotNull(c->b, c->f_rows, ""), par, seq);
+    LLVMPositionBuilderAtEnd(c->b, par);
+    LLVMValueRef pargs[] = {fn, c->st, c->n64, ci64(c, nd->size)};
+    LLVMValueRef s1 = LLVMBuildCall2(c->b, c->rowsrt_ty, c->f_rows, pargs, 4, "");
+    LLVMBuildBr(c->b, done);
+    LLVMPositionBuilderAtEnd(c->b, seq);
+    LLVMValueRef sargs[] = {c->st, ci64(c, 0), c->n64};
+    LLVMValueRef s2 = LLVMBuildCall2(c->b, c->rows_ty, fn, sargs, 3, "");
+    LLVMBuildBr(c->b, done);
+    LLVMPositionBuilderAtEnd(c->b, done);
+    sum = LLVMBuildPhi(c->b, c->f64, "energy");
+    LLVMValueRef vals[] = {s1, s2};
+    LLVMBasicBlockRef bbs[] = {par, seq};
+    LLVMAddIncoming(sum, vals, bbs, 2);
+  }
   if (predict) {
-    LLVMValueRef sum = LLVMBuildLoad2(c->b, c->f64, c->acc, "energy");
     LLVMValueRef half = LLVMBuildFMul(c->b, LLVMConstReal(c->f64, 0.5), sum, "");
     LLVMValueRef ep = LLVMBuildStructGEP2(c->b, c->state_ty, c->st, 1, "");
     LLVMValueRef energies = LLVMBuildLoad2(c->b, c->pf64, ep, "energies");

@@ -81,7 +81,18 @@ typedef struct PcnCgOptions {
   /* Also emit <prefix>train_step_t<t> and <prefix>train_learn_T from
    * this plan (NULL: only the six general functions). */
   const PcnCgStepPlan *steps;
+  /* Split the rows of PREDICT/FORWARD_SET with a costly activation
+   * (gelu, tanh, sigmoid, elu) over threads through pcn_rt_rows(). */
+  bool parallel_rows;
 } PcnCgOptions;
+
+/* The row splitter generated code calls (jit.c): runs fn(st, r0, r1) on
+ * disjoint row ranges covering [0, n) on up to PCN_RT_THREADS threads
+ * (the caller's included) and returns the results added in row order.
+ * `cols` sizes the work: small ones run on the calling thread. */
+#define PCN_RT_THREADS 2
+double pcn_rt_rows(double (*fn)(PcnJitState *, int64_t, int64_t), PcnJitState *st, int64_t n,
+                   int64_t cols);
 
 /* The helper generated code calls for delegated ops: runs op `op` of
  * stage `stage` of program `prog` of st->plan with pcn_exec_op(). */

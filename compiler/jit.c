@@ -9,11 +9,13 @@
 #include <cblas.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <llvm-c/Error.h>
 #include <llvm-c/LLJIT.h>
@@ -62,6 +64,79 @@ int32_t pcn_rt_jit_op(PcnJitState *st, int32_t prog, int32_t stage, int32_t op, 
   return pcn_exec_op(p, (PcnProgramKind)prog, &s->programs[prog].stages[stage].ops[op], n);
 }
 
+/* ---- pcn_rt_rows: elementwise rows on two cores ------------------------- *
+ * One persistent worker (PCN_RT_THREADS = 2: the caller plus one), woken
+ * per call through a condition variable; a call costs a few microseconds
+ * against milliseconds of libm work per costly PREDICT. Calls from several
+ * threads at once are serialized by `busy` (trylock: the loser just runs
+ * its rows itself). */
+typedef double (*RowsFn)(PcnJitState *, int64_t, int64_t);
+
+static struct {
+  pthread_mutex_t mu;
+  pthread_cond_t wake, done;
+  pthread_mutex_t busy;
+  uint64_t job, finished; /* generation counters */
+  RowsFn fn;
+  PcnJitState *st;
+  int64_t r0, r1;
+  double result;
+  int ok; /* worker running */
+} pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
+          PTHREAD_MUTEX_INITIALIZER, 0, 0, NULL, NULL, 0, 0, 0, 0};
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+
+static void *pool_worker(void *arg) {
+  (void)arg;
+  uint64_t seen = 0;
+  pthread_mutex_lock(&pool.mu);
+  for (;;) {
+    while (pool.job == seen) pthread_cond_wait(&pool.wake, &pool.mu);
+    seen = pool.job;
+    RowsFn fn = pool.fn;
+    PcnJitState *st = pool.st;
+    int64_t r0 = pool.r0, r1 = pool.r1;
+    pthread_mutex_unlock(&pool.mu);
+    double r = fn(st, r0, r1);
+    pthread_mutex_lock(&pool.mu);
+    pool.result = r;
+    pool.finished = seen;
+    pthread_cond_signal(&pool.done);
+  }
+  return NULL;
+}
+
+static void pool_start(void) {
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  if (cpus < 2) return;
+  pthread_t t;
+  pthread_attr_t at;
+  pthread_attr_init(&at);
+  pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+  if (pthread_create(&t, &at, pool_worker, NULL) == 0) pool.ok = 1;
+  pthread_attr_destroy(&at);
+}
+
+double pcn_rt_rows(RowsFn fn, PcnJitState *st, int64_t n, int64_t cols) {
+  /* Below ~16k elements the handoff costs more than it saves. */
+  if (n < 2 || n * cols < 16384) return fn(st, 0, n);
+  pthread_once(&pool_once, pool_start);
+  if (!pool.ok || pthread_mutex_trylock(&pool.busy) != 0) return fn(st, 0, n);
+  int64_t half = n / 2;
+  pthread_mutex_lock(&pool.mu);
+  pool.fn = fn, pool.st = st, pool.r0 = half, pool.r1 = n;
+  uint64_t job = ++pool.job;
+  pthread_cond_signal(&pool.wake);
+  pthread_mutex_unlock(&pool.mu);
+  double first = fn(st, 0, half);
+  pthread_mutex_lock(&pool.mu);
+  while (pool.finished != job) pthread_cond_wait(&pool.done, &pool.mu);
+  double second = pool.result;
+  pthread_mutex_unlock(&pool.mu);
+  pthread_mutex_unlock(&pool.busy);
+  return first + second;
+}
+
 /* Every C symbol generated code may call. Adding a call in codegen.c
  * means adding its row here, or the entry lookup fails. */
 typedef struct RtSymbol {
@@ -76,6 +151,7 @@ static const RtSymbol rt_symbols[] = {
     {"expm1f", (void (*)(void))expm1f},
     {"tanhf", (void (*)(void))tanhf},
     {"pcn_rt_jit_op", (void (*)(void))pcn_rt_jit_op},
+    {"pcn_rt_rows", (void (*)(void))pcn_rt_rows},
     /* The optimizer turns zeroing and copying loops into these. */
     {"memset", (void (*)(void))memset},
     {"memcpy", (void (*)(void))memcpy},
@@ -166,8 +242,10 @@ static int jit_compile(JitState *js, const PcnSchedule *s, char *err, size_t err
     LLVMOrcDisposeThreadSafeContext(tsc);
     return -1;
   }
+  const char *serial = getenv("PCN_JIT_SERIAL");
   PcnCgOptions o = {.prefix = "pcn_", .use_skippable = false,
-                    .steps = specialize ? &js->plan : NULL};
+                    .steps = specialize ? &js->plan : NULL,
+                    .parallel_rows = !(serial && serial[0] == '1')};
   LLVMModuleRef m = pcn_cg_build_module(ctx, s, &o, err, errlen);
   if (!m) {
     LLVMOrcDisposeThreadSafeContext(tsc);

@@ -15,6 +15,8 @@ declare void @cblas_sgemm(i32, i32, i32, i32, i32, i32, float, float*, i32, floa
 
 declare extern_weak i32 @pcn_rt_jit_op(%PcnJitState*, i32, i32, i32, i32)
 
+declare extern_weak double @pcn_rt_rows(double (%PcnJitState*, i64, i64)*, %PcnJitState*, i64, i64)
+
 define i32 @pcn_train_init(%PcnJitState* %st, i32 %n) {
 entry:
   %acc = alloca double, align 8

@@ -363,6 +363,42 @@ static void test_random_graphs(void) {
   CU_ASSERT(skipped == 0);
 }
 
+/* Rows of a costly activation are split over two threads once a node
+ * has >= 16k elements in the batch (pcn_rt_rows); the tiny random models
+ * never reach that. x[32] -> h1[256] gelu -> h2[128] tanh -> y[8],
+ * batch 96: h1 has 24k elements. Only the energies' summation order
+ * changes (two partial sums in double), so states stay bit-identical and
+ * energies agree to ~1e-16 relative. */
+static void test_threaded_rows(void) {
+  TG t;
+  tg_init(&t);
+  int x = tg_node(&t, "x", 32, PCN_ACT_IDENTITY, 1, PCN_INIT_ZERO);
+  int h1 = tg_node(&t, "h1", 256, PCN_ACT_GELU, 0, PCN_INIT_FORWARD);
+  int h2 = tg_node(&t, "h2", 192, PCN_ACT_SIGMOID, 0, PCN_INIT_RANDOM);
+  int y = tg_node(&t, "y", 8, PCN_ACT_TANH, 2, PCN_INIT_FORWARD);
+  tg_edge(&t, x, h1), tg_edge(&t, h1, h2), tg_edge(&t, h2, y), tg_edge(&t, x, h2);
+  tg_finish(&t);
+  PcnArena arena;
+  pcn_arena_init(&arena);
+  PcnAnalysis *an = pcn_analyze(&arena, &t.g);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(an);
+  PcnTrainConfig tc = train_cfg(3, 0.1f, 0.0f);
+  PcnEvalConfig ec = eval_cfg(0);
+  PcnSchedule *s = pcn_schedule_build(&arena, &t.g, an, &tc, &ec, 100);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+  PcnPlanConfig cfg = pcn_plan_config_default();
+  cfg.max_batch = 96;
+  cfg.train_inference = tc.inference;
+  cfg.learning = pcn_optimizer_default(PCN_OPT_ADAMW);
+  cfg.learning.lr = 1e-3f;
+  double before = worst_diff;
+  worst_diff = 0;
+  CU_ASSERT_EQUAL(differential(s, cfg, 2, 3, 0, "threaded rows"), 0);
+  printf("\n  worst relative difference %.3g\n", worst_diff);
+  worst_diff = fmax(before, worst_diff);
+  pcn_arena_free(&arena);
+}
+
 /* Every example that compiles today and whose initializers the runtime
  * has (average and memory are plugged in by other modules). */
 static void test_examples(void) {
@@ -647,6 +683,7 @@ int main(void) {
   static const PcnTestCase differential_cases[] = {
       {"random graphs: topologies x activations x initializers", test_random_graphs},
       {"examples/*.pcn", test_examples},
+      {"rows split over threads (large nodes)", test_threaded_rows},
       {"the harness catches a wrong activation", test_harness_catches_mutation},
       {"step specialization skips the forward-init redundancy", test_step_plan},
       {NULL, NULL}};
