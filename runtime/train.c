@@ -384,6 +384,66 @@ int pcn_trainer_evaluate(PcnTrainer *t, double *accuracy, double *loss,
   return 0;
 }
 
+/* The first n test samples through evaluation, for pictures: the data
+ * the readout node is compared with, and the readout (the reconstruction
+ * of a generative model). Same programs as pcn_trainer_evaluate. */
+int pcn_trainer_reconstruct(PcnTrainer *t, int n, float *data, float *pred,
+                            int *cols, char *err, size_t errlen) {
+  const PcnEvalConfig *ec = t->spec.eval;
+  const PcnSchedule *s = t->spec.schedule;
+  if (!ec || !t->eval_smp) {
+    set_err(err, errlen, "the model has no evaluate block");
+    return -1;
+  }
+  if (n > t->test.n) n = t->test.n;
+  if (n > t->max_batch) n = t->max_batch;
+  if (n < 1) {
+    set_err(err, errlen, "the test split is empty");
+    return -1;
+  }
+  const PcnNode *rnode = &t->spec.graph->nodes[s->readout_node];
+  if (rnode->clamp != PCN_CLAMP_IMAGE) {
+    set_err(err, errlen, "node '%s' (the readout) is not an image", rnode->name);
+    return -1;
+  }
+  int *idx = malloc(sizeof(int) * (size_t)n);
+  if (!idx) {
+    set_err(err, errlen, "out of memory");
+    return -1;
+  }
+  for (int i = 0; i < n; i++) idx[i] = i;
+  bool labelled = t->test.y != NULL;
+  int grc = pcn_data_gather(&t->test, idx, n, t->x,
+                            labelled ? t->onehot : NULL, t->labels);
+  free(idx);
+  if (grc != 0) {
+    set_err(err, errlen, "batch row outside the test split");
+    return -1;
+  }
+  PcnPlan *p = t->plan;
+  int steps = s->eval_mode == PCN_EVAL_INFERENCE ? ec->T : 0;
+  if (set_clamps(t, PCN_PHASE_EVAL, n) != 0 ||
+      pcn_plan_begin_batch(p, PCN_PHASE_EVAL, n, NULL) != 0 ||
+      pcn_exec_run(p, PCN_PROG_EVAL_INIT, n) != 0)
+    return plan_fail(t, err, errlen);
+  for (int k = 0; k < steps; k++)
+    if (pcn_exec_run(p, PCN_PROG_EVAL_STEP, n) != 0)
+      return plan_fail(t, err, errlen);
+  if (pcn_plan_end_batch(p, PCN_PHASE_EVAL, n, NULL) != 0 ||
+      pcn_exec_run(p, PCN_PROG_EVAL_READOUT, n) != 0)
+    return plan_fail(t, err, errlen);
+  int oc = 0;
+  const float *out = pcn_plan_readout(p, &oc);
+  if (!out || oc != t->test.d) {
+    set_err(err, errlen, "the readout does not match the images");
+    return -1;
+  }
+  memcpy(data, t->x, sizeof(float) * (size_t)n * (size_t)oc);
+  memcpy(pred, out, sizeof(float) * (size_t)n * (size_t)oc);
+  *cols = oc;
+  return n;
+}
+
 /* ---- output ---------------------------------------------------------- */
 
 static int digits(int v) {

@@ -155,6 +155,14 @@ int pcn_trainer_run(PcnTrainer *t, PcnTrainResult *res, char *err,
 int pcn_trainer_evaluate(PcnTrainer *t, double *accuracy, double *loss,
                          char *err, size_t errlen);
 
+/* Runs the first n test samples (at most the test split and the largest
+ * batch) through evaluation and copies the image data the readout is
+ * compared with into data and the readout into pred (n rows of *cols
+ * floats each; room for n * features). The readout node must be clamped
+ * to the image (a reconstruction). Returns the rows done, or -1. */
+int pcn_trainer_reconstruct(PcnTrainer *t, int n, float *data, float *pred,
+                            int *cols, char *err, size_t errlen);
+
 /* BLAS threads for the whole process (OpenBLAS); n >= 1. */
 void pcn_train_set_threads(int n);
 
