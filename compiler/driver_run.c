@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "pcn/png.h"
 #include "pcn/schedule.h"
 #include "pcn/train.h"
 
@@ -37,6 +38,8 @@ static void usage(FILE *f) {
       "  --log FILE          JSON Lines log, one object per epoch\n"
       "  --save FILE         checkpoint after every epoch\n"
       "  --load FILE         start from a checkpoint\n"
+      "  --save-images FILE  after training, a PNG of the first 16 test\n"
+      "                      images beside their reconstructions\n"
       "  --data-dir DIR      where the data files are (else $PCNC_DATA_DIR,\n"
       "                      else the dataset's dir)\n"
       "  --backend NAME      executor: reference\n"
@@ -209,6 +212,36 @@ static void print_header(const char *file, const PcnGraph *g,
   fflush(stdout);
 }
 
+/* --save-images: the first test images beside their reconstructions, 8
+ * pairs a row (paper Fig. 8), shaped by the dataset's image size (a
+ * square when the dataset gives none, else one row of pixels). */
+static int save_images(PcnTrainer *t, const PcnDataset *ds, const char *path) {
+  enum { COUNT = 16 };
+  int d = ds->features > 0 ? ds->features : 1;
+  float *data = malloc(sizeof(float) * COUNT * (size_t)d);
+  float *pred = malloc(sizeof(float) * COUNT * (size_t)d);
+  char err[512];
+  int rc = -1, cols = 0;
+  if (!data || !pred) {
+    snprintf(err, sizeof err, "out of memory");
+    goto done;
+  }
+  int n = pcn_trainer_reconstruct(t, COUNT, data, pred, &cols, err, sizeof err);
+  if (n < 1) goto done;
+  int ih = ds->image_h, iw = ds->image_w;
+  if (ih <= 0 || iw <= 0 || ih * iw != cols) {
+    int side = (int)lround(sqrt((double)cols));
+    ih = side * side == cols ? side : 1;
+    iw = side * side == cols ? side : cols;
+  }
+  rc = pcn_png_write_pairs(path, data, pred, n, ih, iw, 8, err, sizeof err);
+done:
+  if (rc != 0) fprintf(stderr, "pcnc run: --save-images: %s\n", err);
+  free(data);
+  free(pred);
+  return rc;
+}
+
 int pcn_cmd_run(int argc, char **argv) {
   PcnCommonOpts co;
   memset(&co, 0, sizeof co);
@@ -216,6 +249,7 @@ int pcn_cmd_run(int argc, char **argv) {
   Overrides ov = {.n = 0};
   const char *log_path = NULL, *save_path = NULL, *load_path = NULL;
   const char *data_dir = NULL, *backend_name = "reference";
+  const char *images_path = NULL;
   int threads = 0;
   bool quiet = false;
 
@@ -228,7 +262,7 @@ int pcn_cmd_run(int argc, char **argv) {
     const char *val = NULL;
     const char *names[] = {"--epochs", "--set",      "--seed",    "--log",
                            "--save",   "--load",     "--data-dir", "--backend",
-                           "--threads"};
+                           "--threads", "--save-images"};
     const char *name = NULL;
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
       size_t len = strlen(names[k]);
@@ -264,6 +298,8 @@ int pcn_cmd_run(int argc, char **argv) {
         ov.value[ov.n++] = eq + 1;
       } else if (strcmp(name, "--log") == 0) {
         log_path = val;
+      } else if (strcmp(name, "--save-images") == 0) {
+        images_path = val;
       } else if (strcmp(name, "--save") == 0) {
         save_path = val;
       } else if (strcmp(name, "--load") == 0) {
@@ -427,6 +463,10 @@ int pcn_cmd_run(int argc, char **argv) {
              res.last.epoch, res.last.batches, save_path);
     else
       printf("interrupted\n");
+  }
+  if (images_path) {
+    if (save_images(trainer, eds ? eds : tds, images_path) != 0) goto out;
+    if (!quiet) printf("images: %s\n", images_path);
   }
   rc = 0;
 out:
