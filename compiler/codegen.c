@@ -65,6 +65,7 @@ typedef struct Cg {
   int nrows_fn;          /* outlined row functions so far */
   /* external functions */
   LLVMValueRef f_erff, f_expf, f_expm1f, f_tanhf, f_sgemm, f_helper, f_rows;
+  LLVMValueRef f_rtgemm; /* pcn_rt_sgemm (same type as cblas_sgemm) */
   /* per function */
   LLVMValueRef fn, st, n32, n64, bufs, acc;
   PcnProgramKind prog;
@@ -108,6 +109,7 @@ static void build_types(Cg *c) {
                      c->pf32, c->i32, c->pf32, c->i32, c->f32, c->pf32, c->i32};
   c->sgemm_ty = LLVMFunctionType(LLVMVoidTypeInContext(x), g, 14, 0);
   c->f_sgemm = declare(c, "cblas_sgemm", c->sgemm_ty);
+  if (c->o && c->o->own_gemm_threads) c->f_rtgemm = declare(c, "pcn_rt_sgemm", c->sgemm_ty);
 
   LLVMTypeRef h[] = {c->pstate, c->i32, c->i32, c->i32, c->i32};
   c->helper_ty = LLVMFunctionType(c->i32, h, 5, 0);
@@ -277,7 +279,8 @@ static void emit_gemm(Cg *c, const PcnOp *op) {
                          buffer(c, op->b), ci32(c, B->cols),
                          cf32(c, op->beta),
                          buffer(c, op->c), ci32(c, C->cols)};
-  LLVMBuildCall2(c->b, c->sgemm_ty, c->f_sgemm, args, 14, "");
+  LLVMBuildCall2(c->b, c->sgemm_ty, c->o && c->o->own_gemm_threads ? c->f_rtgemm : c->f_sgemm,
+                 args, 14, "");
 }
 
 /* FORWARD_SET and PREDICT share the walk over rows and columns (the bias

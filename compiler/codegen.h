@@ -84,6 +84,9 @@ typedef struct PcnCgOptions {
   /* Split the rows of PREDICT/FORWARD_SET with a costly activation
    * (gelu, tanh, sigmoid, elu) over threads through pcn_rt_rows(). */
   bool parallel_rows;
+  /* Call pcn_rt_sgemm (rows of C split over two single-threaded sgemm
+   * calls) instead of cblas_sgemm. JIT only (not weak). */
+  bool own_gemm_threads;
 } PcnCgOptions;
 
 /* The row splitter generated code calls (jit.c): runs fn(st, r0, r1) on
@@ -93,6 +96,8 @@ typedef struct PcnCgOptions {
 #define PCN_RT_THREADS 2
 double pcn_rt_rows(double (*fn)(PcnJitState *, int64_t, int64_t), PcnJitState *st, int64_t n,
                    int64_t cols);
+void pcn_rt_sgemm(int order, int ta, int tb, int m, int n, int k, float alpha, const float *A,
+                  int lda, const float *B, int ldb, float beta, float *C, int ldc);
 
 /* The helper generated code calls for delegated ops: runs op `op` of
  * stage `stage` of program `prog` of st->plan with pcn_exec_op(). */

@@ -22,6 +22,8 @@
 #include <llvm-c/Orc.h>
 
 #include "codegen.h"
+
+#define CBLAS_TRANS_CODE 112 /* CblasTrans */
 /* The plan's energies: the only plan field generated code writes that the
  * public API has no pointer accessor for (see the report / exec.h). */
 #include "exec_internal.h"
@@ -64,42 +66,42 @@ int32_t pcn_rt_jit_op(PcnJitState *st, int32_t prog, int32_t stage, int32_t op, 
   return pcn_exec_op(p, (PcnProgramKind)prog, &s->programs[prog].stages[stage].ops[op], n);
 }
 
-/* ---- pcn_rt_rows: elementwise rows on two cores ------------------------- *
+/* ---- a two-thread pool for generated code ------------------------------ *
  * One persistent worker (PCN_RT_THREADS = 2: the caller plus one), woken
- * per call through a condition variable; a call costs a few microseconds
- * against milliseconds of libm work per costly PREDICT. Calls from several
- * threads at once are serialized by `busy` (trylock: the loser just runs
- * its rows itself). */
+ * per job through a condition variable; a job costs a few microseconds
+ * against milliseconds of libm or BLAS work. Calls from several threads
+ * at once are serialized by `busy` (trylock: the loser runs the whole job
+ * itself). pcn_rt_rows() splits elementwise rows; pcn_rt_sgemm() splits
+ * the rows of C over two single-threaded sgemm calls, used when the JIT
+ * owns the cores (PCN_JIT_THREADS=own: OpenBLAS set to one thread, so its
+ * spinning workers do not compete with ours). */
 typedef double (*RowsFn)(PcnJitState *, int64_t, int64_t);
+typedef void (*JobFn)(void *arg);
 
 static struct {
   pthread_mutex_t mu;
   pthread_cond_t wake, done;
   pthread_mutex_t busy;
   uint64_t job, finished; /* generation counters */
-  RowsFn fn;
-  PcnJitState *st;
-  int64_t r0, r1;
-  double result;
+  JobFn fn;
+  void *arg;
   int ok; /* worker running */
 } pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
-          PTHREAD_MUTEX_INITIALIZER, 0, 0, NULL, NULL, 0, 0, 0, 0};
+          PTHREAD_MUTEX_INITIALIZER, 0, 0, NULL, NULL, 0};
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 
-static void *pool_worker(void *arg) {
-  (void)arg;
+static void *pool_worker(void *unused) {
+  (void)unused;
   uint64_t seen = 0;
   pthread_mutex_lock(&pool.mu);
   for (;;) {
     while (pool.job == seen) pthread_cond_wait(&pool.wake, &pool.mu);
     seen = pool.job;
-    RowsFn fn = pool.fn;
-    PcnJitState *st = pool.st;
-    int64_t r0 = pool.r0, r1 = pool.r1;
+    JobFn fn = pool.fn;
+    void *arg = pool.arg;
     pthread_mutex_unlock(&pool.mu);
-    double r = fn(st, r0, r1);
+    fn(arg);
     pthread_mutex_lock(&pool.mu);
-    pool.result = r;
     pool.finished = seen;
     pthread_cond_signal(&pool.done);
   }
@@ -117,24 +119,79 @@ static void pool_start(void) {
   pthread_attr_destroy(&at);
 }
 
-double pcn_rt_rows(RowsFn fn, PcnJitState *st, int64_t n, int64_t cols) {
-  /* Below ~16k elements the handoff costs more than it saves. */
-  if (n < 2 || n * cols < 16384) return fn(st, 0, n);
+/* Runs mine(a) here and theirs(b) on the worker, both to completion.
+ * Returns 0, or -1 when the pool is unavailable (nothing ran). */
+static int pool_pair(JobFn mine, void *a, JobFn theirs, void *b) {
   pthread_once(&pool_once, pool_start);
-  if (!pool.ok || pthread_mutex_trylock(&pool.busy) != 0) return fn(st, 0, n);
-  int64_t half = n / 2;
+  if (!pool.ok || pthread_mutex_trylock(&pool.busy) != 0) return -1;
   pthread_mutex_lock(&pool.mu);
-  pool.fn = fn, pool.st = st, pool.r0 = half, pool.r1 = n;
+  pool.fn = theirs, pool.arg = b;
   uint64_t job = ++pool.job;
   pthread_cond_signal(&pool.wake);
   pthread_mutex_unlock(&pool.mu);
-  double first = fn(st, 0, half);
+  mine(a);
   pthread_mutex_lock(&pool.mu);
   while (pool.finished != job) pthread_cond_wait(&pool.done, &pool.mu);
-  double second = pool.result;
   pthread_mutex_unlock(&pool.mu);
   pthread_mutex_unlock(&pool.busy);
-  return first + second;
+  return 0;
+}
+
+typedef struct RowsJob {
+  RowsFn fn;
+  PcnJitState *st;
+  int64_t r0, r1;
+  double result;
+} RowsJob;
+
+static void rows_job(void *arg) {
+  RowsJob *j = arg;
+  j->result = j->fn(j->st, j->r0, j->r1);
+}
+
+double pcn_rt_rows(RowsFn fn, PcnJitState *st, int64_t n, int64_t cols) {
+  /* Below ~16k elements the handoff costs more than it saves. */
+  if (n < 2 || n * cols < 16384) return fn(st, 0, n);
+  RowsJob a = {fn, st, 0, n / 2, 0}, b = {fn, st, n / 2, n, 0};
+  if (pool_pair(rows_job, &a, rows_job, &b)) return fn(st, 0, n);
+  return a.result + b.result; /* in row order */
+}
+
+typedef struct GemmJob {
+  int ta, tb, m, n, k;
+  float alpha, beta;
+  const float *A, *B;
+  float *C;
+  int lda, ldb, ldc;
+} GemmJob;
+
+static void gemm_job(void *arg) {
+  GemmJob *g = arg;
+  cblas_sgemm(CblasRowMajor, g->ta == CBLAS_TRANS_CODE ? CblasTrans : CblasNoTrans,
+              g->tb == CBLAS_TRANS_CODE ? CblasTrans : CblasNoTrans, g->m, g->n, g->k, g->alpha,
+              g->A, g->lda, g->B, g->ldb, g->beta, g->C, g->ldc);
+}
+
+/* cblas_sgemm's ABI (enums as int). Row-major only, which is all codegen
+ * emits. Splitting C's rows gives each half exactly the dot products the
+ * whole call computes, so results match a single call up to the BLAS
+ * kernel's own blocking. */
+void pcn_rt_sgemm(int order, int ta, int tb, int m, int n, int k, float alpha, const float *A,
+                  int lda, const float *B, int ldb, float beta, float *C, int ldc) {
+  (void)order;
+  GemmJob whole = {ta, tb, m, n, k, alpha, beta, A, B, C, lda, ldb, ldc};
+  if (m < 16 || (double)m * n * k < 2e6) {
+    gemm_job(&whole);
+    return;
+  }
+  int h = m / 2;
+  GemmJob a = whole, b = whole;
+  a.m = h;
+  b.m = m - h;
+  /* A's rows are C's rows; transposed, they are A's columns. */
+  b.A = ta == CBLAS_TRANS_CODE ? A + h : A + (size_t)h * lda;
+  b.C = C + (size_t)h * ldc;
+  if (pool_pair(gemm_job, &a, gemm_job, &b)) gemm_job(&whole);
 }
 
 /* Every C symbol generated code may call. Adding a call in codegen.c
@@ -152,6 +209,7 @@ static const RtSymbol rt_symbols[] = {
     {"tanhf", (void (*)(void))tanhf},
     {"pcn_rt_jit_op", (void (*)(void))pcn_rt_jit_op},
     {"pcn_rt_rows", (void (*)(void))pcn_rt_rows},
+    {"pcn_rt_sgemm", (void (*)(void))pcn_rt_sgemm},
     /* The optimizer turns zeroing and copying loops into these. */
     {"memset", (void (*)(void))memset},
     {"memcpy", (void (*)(void))memcpy},
@@ -243,9 +301,15 @@ static int jit_compile(JitState *js, const PcnSchedule *s, char *err, size_t err
     return -1;
   }
   const char *serial = getenv("PCN_JIT_SERIAL");
+  const char *threads = getenv("PCN_JIT_THREADS");
+  bool own = threads && strcmp(threads, "own") == 0;
   PcnCgOptions o = {.prefix = "pcn_", .use_skippable = false,
                     .steps = specialize ? &js->plan : NULL,
-                    .parallel_rows = !(serial && serial[0] == '1')};
+                    .parallel_rows = !(serial && serial[0] == '1'),
+                    .own_gemm_threads = own};
+  /* Our pool does the splitting; OpenBLAS threads would only spin. This
+   * is process-wide (OpenBLAS has one setting), hence opt-in. */
+  if (own) openblas_set_num_threads(1);
   LLVMModuleRef m = pcn_cg_build_module(ctx, s, &o, err, errlen);
   if (!m) {
     LLVMOrcDisposeThreadSafeContext(tsc);
