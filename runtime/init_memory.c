@@ -15,10 +15,13 @@
 
 /* Singular values below this fraction of the largest are treated as zero
  * by the pseudo-inverse: with a sharp softmax (delta = 200) a pattern no
- * sample attends to has a column of A around 1e-20, and inverting that
- * would put huge values in its row of V, which later batches that do
- * attend to it would retrieve. */
-#define PINV_RCOND 1e-5f
+ * sample attends to has a column of A around 1e-20, and with a soft one
+ * (small delta) the rows of A are nearly equal; inverting such directions
+ * puts huge values in V (|V| up to |h_init| / (rcond sigma_max)), which
+ * the next batch, after Q and K moved a little, retrieves: latents of
+ * hundreds that saturate the network. 1e-3 keeps V within a thousand
+ * times h_init's scale. */
+#define PINV_RCOND 1e-3f
 
 struct PcnHopfield {
   int in, out, p, a, e, eh;
@@ -409,14 +412,21 @@ static void gather_query(PcnPlan *p, const PcnMemory *M, MemSlot *sl, int n) {
   }
 }
 
-/* The value I_fw would give each target of M on this batch, into sl->H:
- * the forward pass from the clamped nodes through the target's ancestors
- * when analysis says that is possible (strict verdict OK), else zero
- * (a free root like a generative model's latent, or a node below a cycle
- * or a free root). Runs once per memory, so it allocates its scratch
- * here and reports failure instead of touching H. */
-static int forward_values(PcnPlan *p, const PcnMemory *M, MemSlot *sl, int n, char *err,
-                          size_t errlen) {
+/* h_init of the pseudo-inverse rule for each target of M on this batch,
+ * into sl->H: the value I_fw would give it (the forward pass from the
+ * clamped nodes through the target's ancestors) when analysis says that
+ * is possible (strict verdict OK); otherwise (a free root like a
+ * generative model's latent, or a node below a cycle or a free root) a
+ * draw from N(0, 1), i.e. I_N. Not zero: V = A^+ 0 = 0 would make the
+ * memory retrieve 0, exactly I_0, and when T is shorter than the forward
+ * chain below the target (T = 3 on the 4-layer decoder: the error needs
+ * 4 steps to reach z) h^(T) = h^(0), Eq. 9's loss is 0 and M would stay
+ * at I_0 for ever. Random values give each stored pattern its own latent,
+ * so the retrieval is an image-dependent code from the first batch on.
+ * Runs once per memory, so it allocates its scratch here and reports
+ * failure instead of touching H. */
+static int forward_values(PcnPlan *p, int mi, const PcnMemory *M, MemSlot *sl, int n,
+                          char *err, size_t errlen) {
   const PcnGraph *g = p->g;
   const PcnPhaseVerdict *pv = &p->s->analysis->phase[PCN_PHASE_TRAIN];
   int nn = g->nnodes;
@@ -461,12 +471,18 @@ static int forward_values(PcnPlan *p, const PcnMemory *M, MemSlot *sl, int n, ch
         for (int c = 0; c < sz; c++) val[v][(size_t)r * sz + c] += b[c];
     pcn_act_forward(nd->act, val[v], val[v], (size_t)n * sz);
   }
+  /* Its own stream (not Q/K's, not the nodes' random init), so that
+   * adding a target does not shift other numbers of the run. */
+  PcnRng rng;
+  pcn_rng_init(&rng, p->cfg.seed,
+               (uint64_t)PCN_STREAM_MEMORY + ((uint64_t)mi << 32) + (1ULL << 31));
   for (int t = 0; t < M->ntargets; t++) {
     int v = M->targets[t], sz = g->nodes[v].size;
     for (int r = 0; r < n; r++) {
       float *dst = sl->H + (size_t)r * sl->out + sl->toff[t];
       if (need[v]) memcpy(dst, val[v] + (size_t)r * sz, sizeof(float) * (size_t)sz);
-      else memset(dst, 0, sizeof(float) * (size_t)sz);
+      else
+        for (int c = 0; c < sz; c++) dst[c] = (float)pcn_rng_normal(&rng);
     }
   }
   rc = 0;
@@ -497,7 +513,7 @@ static void mem_init_node(PcnPlan *p, void *state, PcnPhase phase, int node, flo
      * the reason is kept as the plan's error message. */
     char err[256];
     sl->v_ready = true;
-    if (forward_values(p, M, sl, n, err, sizeof err) != 0 ||
+    if (forward_values(p, mi, M, sl, n, err, sizeof err) != 0 ||
         pcn_hopfield_init_values(sl->hf, sl->O, sl->H, n, err, sizeof err) != 0)
       pcn_plan_set_error(p, "memory '%s': %s", M->name, err);
   }

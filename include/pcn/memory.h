@@ -89,7 +89,7 @@ void pcn_hopfield_step(PcnHopfield *m, const PcnOptimizer *o);
 
 /* The pseudo-inverse rule: per head, V[:, C_h] = A_h^+ H0[:, C_h] with A_h
  * from O, i.e. the minimum-norm least-squares solution of A_h X = H0
- * (LAPACKE_sgelsd; singular values below 1e-5 of the largest count as 0).
+ * (LAPACKE_sgelsd; singular values below 1e-3 of the largest count as 0).
  * 0, or -1 with a message. */
 int pcn_hopfield_init_values(PcnHopfield *m, const float *O, const float *H0, int n,
                              char *err, size_t errlen);
