@@ -453,6 +453,50 @@ static void test_examples(void) {
   CU_ASSERT(ran >= 1);
 }
 
+/* init memory(M): the Hopfield retrieval is runtime code that INIT ops
+ * call, so the JIT delegates it (pcn_exec_op) and must agree with the
+ * reference bit for bit, in a classifier (query = the input, V from the
+ * forward values) and in a generative model (free latent root, query =
+ * the image clamped at the output, Eq. 9 steps between batches). */
+static void test_memory_init(void) {
+  static const char *const srcs[] = {
+      "model c { input x[7]; target y[3];\n"
+      "  node h1[9] act gelu init memory(M); node h2[5] act tanh init forward;\n"
+      "  x -> h1 -> h2 -> y;\n"
+      "  memory M { patterns 5; heads 2; embed 6; delta 4; query x; } }\n"
+      "dataset d { format synthetic; generator blobs; features 7; classes 3; samples 30 30; }\n"
+      "train c { data d.train; batch 6; epochs 1; inference steps 3 sgd(lr=0.1); }\n"
+      "evaluate c { data d.test; }\n",
+      "model g { node z[4] init memory(M); node h[8] act tanh init forward;\n"
+      "  node img[10] act sigmoid clamp image; z -> h -> img;\n"
+      "  memory M { patterns 6; heads 4; embed 8; delta 20; query img; } }\n"
+      "dataset d { format synthetic; generator blobs; features 10; classes 2; samples 30 30; }\n"
+      "train g { data d.train; batch 6; epochs 1; inference steps 4 sgd(lr=0.1); }\n"
+      "evaluate g { data d.test; metric mse; inference steps 2 sgd(lr=0.1); }\n"};
+  for (size_t i = 0; i < sizeof srcs / sizeof srcs[0]; i++) {
+    PcnArena arena;
+    PcnDiag diag;
+    pcn_arena_init(&arena);
+    pcn_diag_init(&diag);
+    PcnCompileOptions o = {0};
+    PcnCompilation *c = pcn_compile_string(&arena, &diag, "memory.pcn", srcs[i], &o);
+    CU_ASSERT_FATAL(c != NULL && diag.nerrors == 0);
+    const PcnTrainConfig *tc = &c->trains[0];
+    const PcnEvalConfig *ec = &c->evals[0];
+    PcnSchedule *s = pcn_schedule_build(&arena, c->models[0], c->analyses[0], tc, ec, 30);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    PcnPlanConfig cfg = pcn_plan_config_default();
+    cfg.max_batch = 6;
+    cfg.train_inference = tc->inference;
+    cfg.eval_inference = ec->inference;
+    cfg.learning = tc->learning;
+    int Te = s->eval_mode == PCN_EVAL_FORWARD ? 0 : ec->T;
+    CU_ASSERT_EQUAL(differential(s, cfg, 3, tc->T, Te, i ? "generative memory" : "memory"), 0);
+    pcn_diag_free(&diag);
+    pcn_arena_free(&arena);
+  }
+}
+
 /* ---- tiny model: golden IR, layout, mutation, embedding ----------------- */
 
 /* x[2] -> h[3] -> y[2]; h tanh, y identity, forward init. */
@@ -683,6 +727,7 @@ int main(void) {
   static const PcnTestCase differential_cases[] = {
       {"random graphs: topologies x activations x initializers", test_random_graphs},
       {"examples/*.pcn", test_examples},
+      {"init memory(M): JIT delegates the Hopfield retrieval", test_memory_init},
       {"rows split over threads (large nodes)", test_threaded_rows},
       {"the harness catches a wrong activation", test_harness_catches_mutation},
       {"step specialization skips the forward-init redundancy", test_step_plan},
