@@ -277,6 +277,28 @@ static void jit_state_free(JitState *js) {
   free(js);
 }
 
+/* The options the JIT compiles with; the environment can turn parts off
+ * for measurements (and as escape hatches):
+ *   PCN_JIT_NOSKIP=1    no step specialization (every op every step)
+ *   PCN_JIT_SERIAL=1    elementwise rows on the calling thread only
+ *   PCN_JIT_THREADS=own GEMMs split over our two threads, OpenBLAS set
+ *                       to one thread (process-wide) */
+static int jit_options(const PcnSchedule *s, PcnCgStepPlan *plan, PcnCgOptions *o) {
+  const char *noskip = getenv("PCN_JIT_NOSKIP");
+  const char *serial = getenv("PCN_JIT_SERIAL");
+  const char *threads = getenv("PCN_JIT_THREADS");
+  bool specialize = !(noskip && noskip[0] == '1');
+  memset(o, 0, sizeof *o);
+  o->prefix = "pcn_";
+  o->parallel_rows = !(serial && serial[0] == '1');
+  o->own_gemm_threads = threads && strcmp(threads, "own") == 0;
+  if (specialize) {
+    if (pcn_cg_plan_steps(s, s->smm.T, plan)) return -1;
+    o->steps = plan;
+  }
+  return 0;
+}
+
 /* Compiles s into a new JIT; fills js->entry. */
 static int jit_compile(JitState *js, const PcnSchedule *s, char *err, size_t errlen) {
   if (pcn_cg_init_native(err, errlen)) return -1;
@@ -291,25 +313,16 @@ static int jit_compile(JitState *js, const PcnSchedule *s, char *err, size_t err
 
   LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
   LLVMContextRef ctx = LLVMOrcThreadSafeContextGetContext(tsc);
-  /* PCN_JIT_NOSKIP=1 turns the step specialization off (for measuring
-   * it, and as an escape hatch). */
-  const char *noskip = getenv("PCN_JIT_NOSKIP");
-  bool specialize = !(noskip && noskip[0] == '1');
-  if (specialize && pcn_cg_plan_steps(s, s->smm.T, &js->plan)) {
+  PcnCgOptions o;
+  if (jit_options(s, &js->plan, &o)) {
     jit_err(err, errlen, "jit: out of memory");
     LLVMOrcDisposeThreadSafeContext(tsc);
     return -1;
   }
-  const char *serial = getenv("PCN_JIT_SERIAL");
-  const char *threads = getenv("PCN_JIT_THREADS");
-  bool own = threads && strcmp(threads, "own") == 0;
-  PcnCgOptions o = {.prefix = "pcn_", .use_skippable = false,
-                    .steps = specialize ? &js->plan : NULL,
-                    .parallel_rows = !(serial && serial[0] == '1'),
-                    .own_gemm_threads = own};
+  bool specialize = o.steps != NULL;
   /* Our pool does the splitting; OpenBLAS threads would only spin. This
    * is process-wide (OpenBLAS has one setting), hence opt-in. */
-  if (own) openblas_set_num_threads(1);
+  if (o.own_gemm_threads) openblas_set_num_threads(1);
   LLVMModuleRef m = pcn_cg_build_module(ctx, s, &o, err, errlen);
   if (!m) {
     LLVMOrcDisposeThreadSafeContext(tsc);
@@ -438,8 +451,17 @@ const PcnBackend *pcn_backend_jit(void) { return &jit_backend; }
 
 int pcn_jit_emit_llvm(const PcnSchedule *s, const char *path, char *err, size_t errlen) {
   if (pcn_cg_init_native(err, errlen)) return -1;
+  /* The module the JIT would compile, variants included. */
+  PcnCgStepPlan plan;
+  PcnCgOptions o;
+  memset(&plan, 0, sizeof plan);
+  if (jit_options(s, &plan, &o)) {
+    jit_err(err, errlen, "jit: out of memory");
+    return -1;
+  }
   LLVMContextRef ctx = LLVMContextCreate();
-  LLVMModuleRef m = pcn_cg_build_module(ctx, s, NULL, err, errlen);
+  LLVMModuleRef m = pcn_cg_build_module(ctx, s, &o, err, errlen);
+  pcn_cg_step_plan_free(&plan);
   if (!m) {
     LLVMContextDispose(ctx);
     return -1;
