@@ -400,7 +400,7 @@ static void test_threaded_rows(void) {
 }
 
 /* Every example that compiles today and whose initializers the runtime
- * has (average and memory are plugged in by other modules). */
+ * has (memory is plugged in by another module). */
 static void test_examples(void) {
   char dir[512];
   snprintf(dir, sizeof dir, "%s/examples", pcn_test_source_dir());
@@ -431,6 +431,10 @@ static void test_examples(void) {
         if (!s) continue;
         PcnPlanConfig cfg = pcn_plan_config_default();
         cfg.max_batch = 4;
+        /* average is a runtime initializer the trainer plugs in; here the
+         * batches carry no labels, so it exercises the fallback sweep
+         * (tests/unit/test_average.c covers labelled batches). */
+        cfg.initializers[PCN_INIT_AVERAGE] = pcn_initializer_average();
         if (tc) {
           cfg.train_inference = tc->inference;
           cfg.learning = tc->learning;
