@@ -391,6 +391,30 @@ static void emit_node_op(Cg *c, const PcnOp *op, bool predict, bool nobias) {
   }
 }
 
+/* PREDICT whose error the step analysis proved exactly zero (h carries
+ * the number of act(a + b) and A already holds a + b, as right after the
+ * forward sweep): mu = h, e = g = dh = 0, energy 0, without evaluating the
+ * activation. Equal to the full op as numbers; g may be +0 where the full
+ * op gives -0 (0 * a negative derivative), which no later op tells apart. */
+static void emit_predict_zero_e(Cg *c, const PcnOp *op) {
+  LLVMValueRef H = buffer(c, op->h), MU = buffer(c, op->mu), E = buffer(c, op->e),
+               G = buffer(c, op->g);
+  LLVMValueRef DH = op->dh >= 0 ? buffer(c, op->dh) : NULL;
+  LLVMValueRef count =
+      LLVMBuildNSWMul(c->b, c->n64, ci64(c, c->s->graph->nodes[op->node].size), "count");
+  Loop l = loop_open(c, count, "pz");
+  store_at(c, load_at(c, H, l.i, "h"), MU, l.i);
+  store_at(c, cf32(c, 0.0f), E, l.i);
+  store_at(c, cf32(c, 0.0f), G, l.i);
+  if (DH) store_at(c, cf32(c, 0.0f), DH, l.i);
+  loop_close(c, &l);
+  LLVMValueRef ep = LLVMBuildStructGEP2(c->b, c->state_ty, c->st, 1, "");
+  LLVMValueRef energies = LLVMBuildLoad2(c->b, c->pf64, ep, "energies");
+  LLVMValueRef node = ci64(c, op->node);
+  LLVMBuildStore(c->b, LLVMConstReal(c->f64, 0.0),
+                 LLVMBuildInBoundsGEP2(c->b, c->f64, energies, &node, 1, ""));
+}
+
 static void emit_zero(Cg *c, const PcnOp *op) {
   LLVMValueRef D = buffer(c, op->dst);
   LLVMValueRef count = LLVMBuildNSWMul(c->b, rows64(c, op->dst), ci64(c, c->s->buffers[op->dst].cols), "");
@@ -539,7 +563,10 @@ static void emit_program(Cg *c, PcnProgramKind prog, const char *name, const uin
       case PCN_OP_GEMM: emit_gemm(c, op); break;
       case PCN_OP_LOAD_CLAMP: break; /* the caller filled H */
       case PCN_OP_FORWARD_SET: emit_node_op(c, op, false, nobias); break;
-      case PCN_OP_PREDICT: emit_node_op(c, op, true, nobias); break;
+      case PCN_OP_PREDICT:
+        if (mode == PCN_CG_ZERO_E) emit_predict_zero_e(c, op);
+        else emit_node_op(c, op, true, nobias);
+        break;
       case PCN_OP_ZERO: emit_zero(c, op); break;
       case PCN_OP_UPDATE_H: emit_update_h(c, op); break;
       case PCN_OP_BIAS_GRAD: emit_bias_grad(c, op); break;
@@ -735,7 +762,10 @@ static int sim_program(Sim *m, PcnProgramKind prog, uint8_t *modes) {
         if (same) {
           mode = PCN_CG_SKIP;
         } else {
-          mode = has_bias && m->biased[op->pa] ? PCN_CG_NOBIAS : PCN_CG_FULL;
+          bool a_final = !has_bias || m->biased[op->pa];
+          mode = e == VN_ZERO && a_final ? PCN_CG_ZERO_E
+                 : has_bias && m->biased[op->pa] ? PCN_CG_NOBIAS
+                                                  : PCN_CG_FULL;
           m->val[op->mu] = mu, m->val[op->e] = e, m->val[op->g] = g;
           if (op->dh >= 0) m->val[op->dh] = e;
           m->energy[op->node] = e;

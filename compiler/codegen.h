@@ -55,7 +55,12 @@ typedef struct PcnJitState {
 typedef int32_t (*PcnJitEntry)(PcnJitState *st, int32_t n);
 
 /* How each op of a program is emitted in a specialized variant. */
-enum { PCN_CG_FULL, PCN_CG_SKIP, PCN_CG_NOBIAS };
+enum {
+  PCN_CG_FULL,   /* as the reference */
+  PCN_CG_SKIP,   /* not emitted: its outputs already hold its results */
+  PCN_CG_NOBIAS, /* PREDICT/FORWARD_SET on an A that already holds a + b */
+  PCN_CG_ZERO_E  /* PREDICT with an error proved zero: mu = h, e = g = 0 */
+};
 
 /* Specialized training steps (codegen.c, "step specialization"): for the
  * t-th TRAIN_STEP after TRAIN_INIT (t < T) and for TRAIN_LEARN after
