@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "codegen.h"
 #include "driver.h"
 #include "pcn/png.h"
 #include "pcn/schedule.h"
@@ -42,7 +43,10 @@ static void usage(FILE *f) {
       "                      images beside their reconstructions\n"
       "  --data-dir DIR      where the data files are (else $PCNC_DATA_DIR,\n"
       "                      else the dataset's dir)\n"
-      "  --backend NAME      executor: reference\n"
+      "  --backend NAME      executor: jit (LLVM, the default) or reference\n"
+      "                      (the plain C interpreter the JIT is tested against)\n"
+      "  --emit-llvm FILE    write the JIT's LLVM module (before and after\n"
+      "                      optimization) to FILE\n"
       "  --threads N         OpenBLAS threads\n"
       "  --quiet             print nothing but errors\n"
       "  --help              this text\n"
@@ -248,7 +252,8 @@ int pcn_cmd_run(int argc, char **argv) {
   co.color = -1;
   Overrides ov = {.n = 0};
   const char *log_path = NULL, *save_path = NULL, *load_path = NULL;
-  const char *data_dir = NULL, *backend_name = "reference";
+  const char *data_dir = NULL, *backend_name = "jit";
+  const char *emit_llvm = NULL;
   const char *images_path = NULL;
   int threads = 0;
   bool quiet = false;
@@ -262,7 +267,7 @@ int pcn_cmd_run(int argc, char **argv) {
     const char *val = NULL;
     const char *names[] = {"--epochs", "--set",      "--seed",    "--log",
                            "--save",   "--load",     "--data-dir", "--backend",
-                           "--threads", "--save-images"};
+                           "--threads", "--save-images", "--emit-llvm"};
     const char *name = NULL;
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
       size_t len = strlen(names[k]);
@@ -307,9 +312,12 @@ int pcn_cmd_run(int argc, char **argv) {
       } else if (strcmp(name, "--data-dir") == 0) {
         data_dir = val;
       } else if (strcmp(name, "--backend") == 0) {
-        if (strcmp(val, "reference") != 0)
-          return usage_error("unknown backend '%s' (known: reference)", val);
+        if (strcmp(val, "reference") != 0 && strcmp(val, "jit") != 0)
+          return usage_error("unknown backend '%s' (known: jit, reference)",
+                             val);
         backend_name = val;
+      } else if (strcmp(name, "--emit-llvm") == 0) {
+        emit_llvm = val;
       } else if (strcmp(name, "--threads") == 0) {
         long long t;
         if (!parse_int(val, 1, 1024, &t))
@@ -421,6 +429,11 @@ int pcn_cmd_run(int argc, char **argv) {
     goto out;
   }
   if (threads > 0) pcn_train_set_threads(threads);
+  char err[1024];
+  if (emit_llvm && pcn_jit_emit_llvm(s, emit_llvm, err, sizeof err) != 0) {
+    fprintf(stderr, "pcnc run: %s\n", err);
+    goto out;
+  }
 
   PcnTrainSpec spec = {g, an, s, &tc, ec, tds, eds, data_dir};
   PcnTrainOptions opt = pcn_train_options_default();
@@ -430,7 +443,8 @@ int pcn_cmd_run(int argc, char **argv) {
   opt.save_path = save_path;
   opt.load_path = load_path;
   opt.stop = &run_stop;
-  char err[1024];
+  bool use_jit = strcmp(backend_name, "jit") == 0;
+  opt.backend = use_jit ? pcn_backend_jit() : &pcn_backend_ref;
   trainer = pcn_trainer_new(&spec, &opt, err, sizeof err);
   if (!trainer) {
     fprintf(stderr, "pcnc run: %s\n", err);
@@ -438,7 +452,11 @@ int pcn_cmd_run(int argc, char **argv) {
   }
   PcnTrainInfo info;
   pcn_trainer_info(trainer, &info);
-  if (!quiet) print_header(co.file, g, tds, &tc, ec, s, &info, backend_name);
+  if (!quiet) {
+    print_header(co.file, g, tds, &tc, ec, s, &info, backend_name);
+    if (use_jit)
+      printf("jit: compiled in %.3f s\n", pcn_jit_last_compile_seconds());
+  }
 
   struct sigaction sa, old;
   memset(&sa, 0, sizeof sa);
