@@ -17,6 +17,7 @@
 
 #include "codegen.h"
 #include "driver.h"
+#include "overrides.h"
 #include "pcn/png.h"
 #include "pcn/schedule.h"
 #include "pcn/train.h"
@@ -94,7 +95,7 @@ typedef struct Overrides {
 } Overrides;
 
 static const char *const override_keys =
-    "T, alpha, beta, batch, fraction, seed, epochs, eval_T, momentum";
+    "T, alpha, beta, batch, fraction, seed, epochs, eval_T, momentum, act, m";
 
 /* Applies one KEY=VALUE with the compiler's ranges. Returns 0 or prints a
  * usage error and returns 2. */
@@ -350,6 +351,7 @@ int pcn_cmd_run(int argc, char **argv) {
     bool ok = false;
     for (size_t j = 0; j < sizeof known / sizeof known[0]; j++)
       ok |= strcmp(ov.key[k], known[j]) == 0;
+    ok |= pcn_override_is_graph_key(ov.key[k]); /* overrides.c */
     if (!ok) {
       fprintf(stderr, "pcnc run: unknown --set key '%s' (keys: %s)\n",
               ov.key[k], override_keys);
@@ -398,7 +400,8 @@ int pcn_cmd_run(int argc, char **argv) {
    * link when --set batch changes the latter. */
   bool eval_batch_follows = ec && ec->batch == tc.batch;
   for (int k = 0; k < ov.n; k++)
-    if (apply_override(ov.key[k], ov.value[k], &tc, ec, eval_batch_follows)) {
+    if (!pcn_override_is_graph_key(ov.key[k]) &&
+        apply_override(ov.key[k], ov.value[k], &tc, ec, eval_batch_follows)) {
       rc = 2;
       goto out;
     }
@@ -410,6 +413,13 @@ int pcn_cmd_run(int argc, char **argv) {
             "of '%s' (aligned batches hold n/C samples of each class)\n",
             tc.batch, tds->classes, tds->name);
     rc = 2;
+    goto out;
+  }
+  /* act= and m= rewrite the graph and redo its analysis (overrides.c). */
+  int orc = pcn_override_apply_all(&sess.arena, c, mi, &tc, ov.key,
+                                   ov.value, ov.n, stderr, co.color);
+  if (orc != 0) {
+    rc = orc;
     goto out;
   }
   const PcnAnalysis *an = pcn_compilation_analysis(c, mi);
