@@ -516,7 +516,11 @@ static int execute(Sweep *sw, const char *self) {
     char log[1200], out[1200];
     run_path(log, sizeof log, sw, r, "jsonl");
     run_path(out, sizeof out, sw, r, "out");
-    if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && log_finished(log)) {
+    /* After a forwarded SIGINT a child may stop at an epoch boundary and
+     * exit 0 with a log of whole epochs only: a run that ends while the
+     * sweep is stopping is never marked complete (at worst it is redone). */
+    if (!sweep_stop && WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
+        log_finished(log)) {
       if (mark_done(sw, r, secs) != 0) {
         fprintf(stderr, "pcnc sweep: %s: cannot write its .done file\n",
                 r->name);
