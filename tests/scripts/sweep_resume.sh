@@ -5,7 +5,8 @@
 # and logs keep their bytes and mtimes), a stale incomplete run is redone,
 # every run ends complete and the report table is printed. Also: Ctrl-C
 # forwarding (no .done for interrupted runs, no child left), a failing run
-# (reported, the others go on, exit 1), --dry-run and usage errors.
+# (reported, the others go on, exit 1), act= and m=, --list, --dry-run,
+# usage errors, and `pcnc report` on tests/report/ against its golden files.
 # Plain grep/awk: python may not be installed where this runs.
 set -u
 PCNC=${1:?usage: sweep_resume.sh PCNC SRC}
@@ -173,6 +174,25 @@ printf 'T=2\nbogus\n' >"$TMP/list"
 run sweep "$MODEL" --list "$TMP/list" --dry-run
 expect_rc 2 "--list with a bad line"
 expect_grep "$TMP/list:2: expected KEY=VALUE" "$TMP/err" "--list error names file:line"
+
+# ---- pcnc report on the fixed logs: the command line gives the golden text ----
+run report "$SRC/tests/report/logs"
+expect_rc 0 "report over tests/report/logs"
+diff -u "$SRC/tests/report/expected.txt" "$TMP/out" >"$TMP/diff" && ok "report equals expected.txt" ||
+  { fail "report differs from expected.txt"; head -20 "$TMP/diff"; }
+expect_grep "T=5_alpha=0.1_seed=2.jsonl:5:40: malformed line skipped" "$TMP/err" "malformed line named"
+run report "$SRC/tests/report/logs" --csv
+diff -q "$SRC/tests/report/expected.csv" "$TMP/out" >/dev/null && ok "--csv equals expected.csv" ||
+  fail "--csv differs from expected.csv"
+run report "$SRC/tests/report/logs" --rel-error 1% --rel-error 0.1
+expect_rc 0 "--rel-error"
+expect_grep "^group .* SMMs@1% +SMMs@10%$" "$TMP/out" "--rel-error replaces the defaults"
+run report "$SRC/tests/report/logs" --rel-error 150%
+expect_rc 2 "--rel-error out of range"
+run report "$TMP/missing.jsonl"
+expect_rc 1 "missing log"
+run report
+expect_rc 2 "report without logs"
 
 if [ "$fails" -gt 0 ]; then
   echo "$fails failure(s)"
