@@ -66,6 +66,17 @@ typedef struct Cg {
   /* external functions */
   LLVMValueRef f_erff, f_expf, f_expm1f, f_tanhf, f_sgemm, f_helper, f_rows;
   LLVMValueRef f_rtgemm; /* pcn_rt_sgemm (same type as cblas_sgemm) */
+  /* vectorizable math (not exact): intrinsics the approximations use */
+  bool fast;
+  LLVMValueRef f_fma, f_rint, f_fabs, f_copysign;
+  LLVMTypeRef fma_ty;
+  /* Scoped alias metadata: one scope per buffer (distinct buffers never
+   * overlap: the plan carves them from one allocation). */
+  unsigned md_scope, md_noalias;
+  LLVMValueRef *scope_of, *noalias_of; /* [nbuffers] metadata as values */
+  /* per function: the buffer base pointers loaded so far, for metadata */
+  LLVMValueRef base_val[2048];
+  int base_buf[2048], nbase;
   /* per function */
   LLVMValueRef fn, st, n32, n64, bufs, acc;
   PcnProgramKind prog;
@@ -118,6 +129,19 @@ static void build_types(Cg *c) {
    * sees NULL here (codegen.h). */
   LLVMSetLinkage(c->f_helper, LLVMExternalWeakLinkage);
 
+  c->fast = !(c->o && c->o->exact_math);
+  if (c->fast) {
+    LLVMTypeRef ov[] = {c->f32};
+    const char *names[] = {"llvm.fma", "llvm.rint", "llvm.fabs", "llvm.copysign"};
+    LLVMValueRef *fns[] = {&c->f_fma, &c->f_rint, &c->f_fabs, &c->f_copysign};
+    for (int i = 0; i < 4; i++) {
+      unsigned id = LLVMLookupIntrinsicID(names[i], strlen(names[i]));
+      *fns[i] = LLVMGetIntrinsicDeclaration(c->mod, id, ov, 1);
+    }
+    LLVMTypeRef f3[] = {c->f32, c->f32, c->f32};
+    c->fma_ty = LLVMFunctionType(c->f32, f3, 3, 0);
+  }
+
   LLVMTypeRef r[] = {c->pstate, c->i64, c->i64};
   c->rows_ty = LLVMFunctionType(c->f64, r, 3, 0);
   LLVMTypeRef rr[] = {LLVMPointerType(c->rows_ty, 0), c->pstate, c->i64, c->i64};
@@ -132,21 +156,78 @@ static LLVMValueRef call1(Cg *c, LLVMValueRef fn, LLVMValueRef x, const char *na
 
 /* ---- buffers and loops ------------------------------------------------ */
 
+/* Alias scopes: domain "pcn.buffers", scope "pcn.buf<i>" per buffer;
+ * an access to buffer i carries !alias.scope {i} and !noalias {every
+ * other buffer}, so the vectorizer needs no runtime overlap checks
+ * between the buffers of a fused loop. Buffers are disjoint slices of
+ * the plan's one allocation (runtime/plan.c), and an embedding program
+ * must give distinct buffers distinct memory too (the header says so). */
+static void build_alias_scopes(Cg *c) {
+  int nb = c->s->nbuffers;
+  c->md_scope = LLVMGetMDKindIDInContext(c->ctx, "alias.scope", 11);
+  c->md_noalias = LLVMGetMDKindIDInContext(c->ctx, "noalias", 7);
+  c->scope_of = calloc((size_t)nb + 1, sizeof *c->scope_of);
+  c->noalias_of = calloc((size_t)nb + 1, sizeof *c->noalias_of);
+  LLVMMetadataRef *scopes = calloc((size_t)nb + 1, sizeof *scopes);
+  LLVMMetadataRef *others = calloc((size_t)nb + 1, sizeof *others);
+  if (!c->scope_of || !c->noalias_of || !scopes || !others) {
+    free(c->scope_of), free(c->noalias_of);
+    c->scope_of = c->noalias_of = NULL; /* no metadata: still correct */
+    free(scopes), free(others);
+    return;
+  }
+  LLVMMetadataRef dname = LLVMMDStringInContext2(c->ctx, "pcn.buffers", 11);
+  LLVMMetadataRef domain = LLVMMDNodeInContext2(c->ctx, &dname, 1);
+  for (int i = 0; i < nb; i++) {
+    char name[32];
+    int len = snprintf(name, sizeof name, "pcn.buf%d", i);
+    LLVMMetadataRef parts[] = {LLVMMDStringInContext2(c->ctx, name, (size_t)len), domain};
+    scopes[i] = LLVMMDNodeInContext2(c->ctx, parts, 2);
+  }
+  for (int i = 0; i < nb; i++) {
+    c->scope_of[i] = LLVMMetadataAsValue(c->ctx, LLVMMDNodeInContext2(c->ctx, &scopes[i], 1));
+    int k = 0;
+    for (int j = 0; j < nb; j++)
+      if (j != i) others[k++] = scopes[j];
+    c->noalias_of[i] = LLVMMetadataAsValue(c->ctx, LLVMMDNodeInContext2(c->ctx, others, (size_t)k));
+  }
+  free(scopes);
+  free(others);
+}
+
 static LLVMValueRef buffer(Cg *c, int idx) {
   const char *name = c->s->buffers[idx].name;
   LLVMValueRef i = ci64(c, idx);
   LLVMValueRef slot = LLVMBuildInBoundsGEP2(c->b, c->pf32, c->bufs, &i, 1, "");
-  return LLVMBuildLoad2(c->b, c->pf32, slot, name);
+  LLVMValueRef base = LLVMBuildLoad2(c->b, c->pf32, slot, name);
+  if (c->nbase < (int)(sizeof c->base_val / sizeof c->base_val[0])) {
+    c->base_val[c->nbase] = base;
+    c->base_buf[c->nbase++] = idx;
+  }
+  return base;
+}
+
+/* Tags a load or store through `base` with its buffer's scopes. */
+static void tag_access(Cg *c, LLVMValueRef inst, LLVMValueRef base) {
+  if (!c->scope_of) return;
+  for (int k = c->nbase - 1; k >= 0; k--)
+    if (c->base_val[k] == base) {
+      LLVMSetMetadata(inst, c->md_scope, c->scope_of[c->base_buf[k]]);
+      LLVMSetMetadata(inst, c->md_noalias, c->noalias_of[c->base_buf[k]]);
+      return;
+    }
 }
 
 static LLVMValueRef elem_ptr(Cg *c, LLVMValueRef base, LLVMValueRef i) {
   return LLVMBuildInBoundsGEP2(c->b, c->f32, base, &i, 1, "");
 }
 static LLVMValueRef load_at(Cg *c, LLVMValueRef base, LLVMValueRef i, const char *name) {
-  return LLVMBuildLoad2(c->b, c->f32, elem_ptr(c, base, i), name);
+  LLVMValueRef v = LLVMBuildLoad2(c->b, c->f32, elem_ptr(c, base, i), name);
+  tag_access(c, v, base);
+  return v;
 }
 static void store_at(Cg *c, LLVMValueRef v, LLVMValueRef base, LLVMValueRef i) {
-  LLVMBuildStore(c->b, v, elem_ptr(c, base, i));
+  tag_access(c, LLVMBuildStore(c->b, v, elem_ptr(c, base, i)), base);
 }
 
 typedef struct Loop {
@@ -199,6 +280,104 @@ static LLVMValueRef rows64(Cg *c, int b) {
   return c->s->buffers[b].batch_rows ? c->n64 : ci64(c, c->s->buffers[b].rows);
 }
 
+/* ---- vectorizable math ----------------------------------------------------
+ *
+ * The exact mode (PcnCgOptions.exact_math) calls erff, expf, expm1f and
+ * tanhf from libm like runtime/activations.c, which keeps the JIT equal to
+ * the reference bit for bit but stops the loop vectorizer (a call per
+ * element). By default the activations use the approximations below,
+ * built from operations the vectorizer widens (fma, rint, fabs, copysign,
+ * integer shifts, selects; no calls):
+ *
+ *   exp(x), expm1(x) for x <= 0: x = k ln2 + r, |r| <= ln2/2 (Cody-Waite
+ *     split of ln2, each step an fma); expm1(r) = r P(r) with P the Taylor
+ *     polynomial of degree 6 (truncation r^8/8! <= 5e-9 relative);
+ *     2^k from the exponent bits; exp = 2^k (1 + q) = fma(2^k, q, 2^k),
+ *     expm1 = fma(2^k, q, 2^k - 1). Below -87 exp is 0 and expm1 -1 (the
+ *     libm results there are < 1.7e-38 away).
+ *   erf(z): |z| < 1: z S(z^2), S of degree 6 (Chebyshev interpolant of
+ *     erf(z)/z, 1.3e-9 relative); 1 <= |z| <= 4: sign(z) (1 - exp(-z^2)
+ *     R(1/|z|)), R of degree 10 interpolating erfc(a) exp(a^2) in 1/a on
+ *     [1/4, 1] (5e-9 relative); beyond 4, erf is 1 in float32.
+ *   tanh(x) = sign(x) m / (2 - m), m = -expm1(-2|x|) (no cancellation
+ *     near 0); sigmoid and elu as in the reference with exp/expm1 above.
+ *
+ * The unit test sweeps every activation and derivative densely against
+ * libm (test_codegen.c, "approximations against libm"); measured there:
+ * erf within 1.2e-7 relative (2 ulp) of erff, every activation within a
+ * few 1e-7 of its libm value relative to max(|value|, 1e-3)... (see the
+ * test for the exact bounds it asserts). */
+
+static LLVMValueRef fma3(Cg *c, LLVMValueRef a, LLVMValueRef b, LLVMValueRef d) {
+  LLVMValueRef args[] = {a, b, d};
+  return LLVMBuildCall2(c->b, c->fma_ty, c->f_fma, args, 3, "");
+}
+static LLVMValueRef intr1(Cg *c, LLVMValueRef fn, LLVMValueRef x, const char *name) {
+  return LLVMBuildCall2(c->b, c->unary_ty, fn, &x, 1, name);
+}
+static LLVMValueRef copysign2(Cg *c, LLVMValueRef mag, LLVMValueRef sgn) {
+  LLVMTypeRef f2[] = {c->f32, c->f32};
+  LLVMValueRef args[] = {mag, sgn};
+  return LLVMBuildCall2(c->b, LLVMFunctionType(c->f32, f2, 2, 0), c->f_copysign, args, 2, "");
+}
+/* sum_i coef[i] x^i by Horner with fma. */
+static LLVMValueRef horner(Cg *c, LLVMValueRef x, const float *coef, int n) {
+  LLVMValueRef p = cf32(c, coef[n - 1]);
+  for (int i = n - 2; i >= 0; i--) p = fma3(c, p, x, cf32(c, coef[i]));
+  return p;
+}
+
+/* exp(x) and/or expm1(x) for x <= 0 (either out pointer may be NULL). */
+static void exp_neg(Cg *c, LLVMValueRef x, LLVMValueRef *exp_out, LLVMValueRef *expm1_out) {
+  static const float taylor[] = {1.0f,          1.0f / 2,      1.0f / 6,    1.0f / 24,
+                                 1.0f / 120,    1.0f / 720,    1.0f / 5040};
+  LLVMBuilderRef b = c->b;
+  LLVMValueRef lo = cf32(c, -87.0f);
+  LLVMValueRef under = LLVMBuildFCmp(b, LLVMRealOLT, x, lo, "under");
+  LLVMValueRef xc = LLVMBuildSelect(b, under, lo, x, "");
+  LLVMValueRef k = intr1(c, c->f_rint, LLVMBuildFMul(b, xc, cf32(c, 1.44269504088896341f), ""), "k");
+  LLVMValueRef r = fma3(c, k, cf32(c, -0.693359375f), xc);
+  r = fma3(c, k, cf32(c, 2.12194440e-4f), r);
+  LLVMValueRef q = LLVMBuildFMul(b, r, horner(c, r, taylor, 7), "q"); /* expm1(r) */
+  LLVMValueRef ki = LLVMBuildFPToSI(b, k, c->i32, "");
+  LLVMValueRef bits = LLVMBuildShl(b, LLVMBuildAdd(b, ki, ci32(c, 127), ""), ci32(c, 23), "");
+  LLVMValueRef s = LLVMBuildBitCast(b, bits, c->f32, "pow2k");
+  if (exp_out)
+    *exp_out = LLVMBuildSelect(b, under, cf32(c, 0.0f), fma3(c, s, q, s), "exp");
+  if (expm1_out)
+    *expm1_out = LLVMBuildSelect(b, under, cf32(c, -1.0f),
+                                 fma3(c, s, q, LLVMBuildFSub(b, s, cf32(c, 1.0f), "")), "expm1");
+}
+
+static LLVMValueRef exp_neg1(Cg *c, LLVMValueRef x) {
+  LLVMValueRef e;
+  exp_neg(c, x, &e, NULL);
+  return e;
+}
+
+static LLVMValueRef erf_approx(Cg *c, LLVMValueRef z) {
+  static const float small[] = {1.128379166e+00f, -3.761262667e-01f, 1.128359472e-01f,
+                                -2.685421201e-02f, 5.189087423e-03f, -8.016864287e-04f,
+                                7.875875063e-05f};
+  static const float tail[] = {4.153312484e-05f, 5.634051381e-01f,  5.787595838e-03f,
+                               -2.992877677e-01f, -2.345957953e-02f, 8.001067331e-01f,
+                               -1.378094806e+00f, 1.280535405e+00f,  -7.201687850e-01f,
+                               2.316103180e-01f,  -3.289220854e-02f};
+  LLVMBuilderRef b = c->b;
+  LLVMValueRef a = intr1(c, c->f_fabs, z, "az");
+  LLVMValueRef in_small = LLVMBuildFCmp(b, LLVMRealOLT, a, cf32(c, 1.0f), "");
+  LLVMValueRef es = LLVMBuildFMul(b, z, horner(c, LLVMBuildFMul(b, z, z, ""), small, 7), "");
+  /* The tail on a clamped to [1, 4] (both selects are vector blends). */
+  LLVMValueRef ac = LLVMBuildSelect(b, in_small, cf32(c, 1.0f), a, "");
+  LLVMValueRef big = LLVMBuildFCmp(b, LLVMRealOGT, ac, cf32(c, 4.0f), "");
+  ac = LLVMBuildSelect(b, big, cf32(c, 4.0f), ac, "");
+  LLVMValueRef t = LLVMBuildFDiv(b, cf32(c, 1.0f), ac, "");
+  LLVMValueRef u = exp_neg1(c, LLVMBuildFNeg(b, LLVMBuildFMul(b, ac, ac, ""), ""));
+  LLVMValueRef et = LLVMBuildFSub(b, cf32(c, 1.0f), LLVMBuildFMul(b, u, horner(c, t, tail, 11), ""), "");
+  et = LLVMBuildSelect(b, big, cf32(c, 1.0f), et, "");
+  return LLVMBuildSelect(b, in_small, es, copysign2(c, et, z), "erf");
+}
+
 /* ---- activations (runtime/activations.c, operation for operation) ------ */
 
 /* mu = act(x) and, when d is non-NULL, *d = act'(x). */
@@ -222,7 +401,16 @@ static LLVMValueRef act_emit(Cg *c, PcnActivation act, LLVMValueRef x, LLVMValue
     return LLVMBuildSelect(b, pos, x, LLVMBuildFMul(b, slope, x, ""), "mu");
   }
   case PCN_ACT_TANH: {
-    LLVMValueRef t = call1(c, c->f_tanhf, x, "t");
+    LLVMValueRef t;
+    if (c->fast) {
+      LLVMValueRef m;
+      LLVMValueRef ax = intr1(c, c->f_fabs, x, "ax");
+      exp_neg(c, LLVMBuildFMul(b, cf32(c, -2.0f), ax, ""), NULL, &m);
+      m = LLVMBuildFNeg(b, m, ""); /* 1 - exp(-2|x|), in [0, 1] */
+      t = copysign2(c, LLVMBuildFDiv(b, m, LLVMBuildFSub(b, cf32(c, 2.0f), m, ""), ""), x);
+    } else {
+      t = call1(c, c->f_tanhf, x, "t");
+    }
     if (d) *d = LLVMBuildFSub(b, one, LLVMBuildFMul(b, t, t, ""), "d");
     return t;
   }
@@ -231,7 +419,8 @@ static LLVMValueRef act_emit(Cg *c, PcnActivation act, LLVMValueRef x, LLVMValue
      * expf(-|x|), so one call serves both. */
     LLVMValueRef nonneg = LLVMBuildFCmp(b, LLVMRealOGE, x, zero, "nonneg");
     LLVMValueRef negx = LLVMBuildFNeg(b, x, "");
-    LLVMValueRef z = call1(c, c->f_expf, LLVMBuildSelect(b, nonneg, negx, x, ""), "z");
+    LLVMValueRef arg = LLVMBuildSelect(b, nonneg, negx, x, "");
+    LLVMValueRef z = c->fast ? exp_neg1(c, arg) : call1(c, c->f_expf, arg, "z");
     LLVMValueRef den = LLVMBuildFAdd(b, one, z, "");
     LLVMValueRef s = LLVMBuildSelect(b, nonneg, LLVMBuildFDiv(b, one, den, ""),
                                      LLVMBuildFDiv(b, z, den, ""), "mu");
@@ -239,12 +428,14 @@ static LLVMValueRef act_emit(Cg *c, PcnActivation act, LLVMValueRef x, LLVMValue
     return s;
   }
   case PCN_ACT_GELU: {
-    LLVMValueRef erf = call1(c, c->f_erff, LLVMBuildFMul(b, x, cf32(c, INV_SQRT2), ""), "erf");
+    LLVMValueRef z = LLVMBuildFMul(b, x, cf32(c, INV_SQRT2), "");
+    LLVMValueRef erf = c->fast ? erf_approx(c, z) : call1(c, c->f_erff, z, "erf");
     LLVMValueRef onep = LLVMBuildFAdd(b, one, erf, "");
     if (d) {
       LLVMValueRef cdf = LLVMBuildFMul(b, cf32(c, 0.5f), onep, "cdf");
       LLVMValueRef arg = LLVMBuildFMul(b, LLVMBuildFMul(b, cf32(c, -0.5f), x, ""), x, "");
-      LLVMValueRef pdf = LLVMBuildFMul(b, cf32(c, INV_SQRT_2PI), call1(c, c->f_expf, arg, ""), "pdf");
+      LLVMValueRef ex = c->fast ? exp_neg1(c, arg) : call1(c, c->f_expf, arg, "");
+      LLVMValueRef pdf = LLVMBuildFMul(b, cf32(c, INV_SQRT_2PI), ex, "pdf");
       *d = LLVMBuildFAdd(b, cdf, LLVMBuildFMul(b, x, pdf, ""), "d");
     }
     return LLVMBuildFMul(b, LLVMBuildFMul(b, cf32(c, 0.5f), x, ""), onep, "mu");
@@ -253,6 +444,13 @@ static LLVMValueRef act_emit(Cg *c, PcnActivation act, LLVMValueRef x, LLVMValue
     LLVMValueRef pos = LLVMBuildFCmp(b, LLVMRealOGT, x, zero, "pos");
     /* The calls run for every x (their results are selected away for
      * x > 0): expm1f and expf of a large x give inf, never a trap. */
+    if (c->fast) {
+      /* On min(x, 0): the x > 0 lanes are selected away anyway. */
+      LLVMValueRef ex, em;
+      exp_neg(c, LLVMBuildSelect(b, pos, zero, x, ""), d ? &ex : NULL, &em);
+      if (d) *d = LLVMBuildSelect(b, pos, one, ex, "d");
+      return LLVMBuildSelect(b, pos, x, em, "mu");
+    }
     if (d) *d = LLVMBuildSelect(b, pos, one, call1(c, c->f_expf, x, ""), "d");
     return LLVMBuildSelect(b, pos, x, call1(c, c->f_expm1f, x, ""), "mu");
   }
@@ -281,6 +479,46 @@ static void emit_gemm(Cg *c, const PcnOp *op) {
                          buffer(c, op->c), ci32(c, C->cols)};
   LLVMBuildCall2(c->b, c->sgemm_ty, c->o && c->o->own_gemm_threads ? c->f_rtgemm : c->f_sgemm,
                  args, 14, "");
+}
+
+/* sum (double) x[i]^2 over lo <= i < hi of buffer X: eight partial sums
+ * in a <8 x double> (lane l takes i = lo + l mod 8), added in lane order at
+ * the end, then the scalar tail. A fixed order, so the result does not
+ * depend on the optimizer; it differs from the reference's single running
+ * sum by rounding only (~1e-16 relative). */
+static LLVMValueRef emit_sumsq(Cg *c, LLVMValueRef X, LLVMValueRef lo, LLVMValueRef hi) {
+  LLVMBuilderRef b = c->b;
+  LLVMTypeRef vf = LLVMVectorType(c->f32, 8), vd = LLVMVectorType(c->f64, 8);
+  LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(c->fn), here = LLVMGetInsertBlock(b);
+  LLVMValueRef first = LLVMGetFirstInstruction(entry);
+  if (first) LLVMPositionBuilderBefore(b, first);
+  else LLVMPositionBuilderAtEnd(b, entry);
+  LLVMValueRef vacc = LLVMBuildAlloca(b, vd, "vacc");
+  LLVMPositionBuilderAtEnd(b, here);
+  LLVMBuildStore(b, LLVMConstNull(vd), vacc);
+  LLVMValueRef nchunks = LLVMBuildAShr(b, LLVMBuildNSWSub(b, hi, lo, ""), ci64(c, 3), "chunks");
+  Loop l = loop_open(c, nchunks, "ss.v");
+  LLVMValueRef i = LLVMBuildNSWAdd(b, lo, LLVMBuildShl(b, l.i, ci64(c, 3), ""), "");
+  LLVMValueRef pv = LLVMBuildBitCast(b, elem_ptr(c, X, i), LLVMPointerType(vf, 0), "");
+  LLVMValueRef x = LLVMBuildLoad2(b, vf, pv, "x8");
+  LLVMSetAlignment(x, 4);
+  tag_access(c, x, X);
+  LLVMValueRef xd = LLVMBuildFPExt(b, x, vd, "");
+  LLVMValueRef acc = LLVMBuildLoad2(b, vd, vacc, "");
+  LLVMBuildStore(b, LLVMBuildFAdd(b, acc, LLVMBuildFMul(b, xd, xd, ""), ""), vacc);
+  loop_close(c, &l);
+  LLVMValueRef v = LLVMBuildLoad2(b, vd, vacc, "");
+  LLVMValueRef sum = LLVMBuildExtractElement(b, v, ci32(c, 0), "");
+  for (int k = 1; k < 8; k++)
+    sum = LLVMBuildFAdd(b, sum, LLVMBuildExtractElement(b, v, ci32(c, k), ""), "");
+  LLVMBuildStore(b, sum, c->acc);
+  LLVMValueRef tail0 = LLVMBuildNSWAdd(b, lo, LLVMBuildShl(b, nchunks, ci64(c, 3), ""), "");
+  Loop t = loop_from(c, tail0, hi, "ss.t");
+  LLVMValueRef e = LLVMBuildFPExt(b, load_at(c, X, t.i, "e"), c->f64, "");
+  LLVMValueRef a = LLVMBuildLoad2(b, c->f64, c->acc, "");
+  LLVMBuildStore(b, LLVMBuildFAdd(b, a, LLVMBuildFMul(b, e, e, ""), ""), c->acc);
+  loop_close(c, &t);
+  return LLVMBuildLoad2(b, c->f64, c->acc, "sumsq");
 }
 
 /* FORWARD_SET and PREDICT share the walk over rows and columns (the bias
@@ -320,14 +558,21 @@ static LLVMValueRef emit_node_rows(Cg *c, const PcnOp *op, bool predict, bool no
     store_at(c, e, E, i);
     store_at(c, LLVMBuildFMul(c->b, d, e, "g"), G, i);
     if (DH) store_at(c, e, DH, i);
-    /* energy += (double)e * e, as the reference sums it */
-    LLVMValueRef ed = LLVMBuildFPExt(c->b, e, c->f64, "");
-    LLVMValueRef acc = LLVMBuildLoad2(c->b, c->f64, c->acc, "acc");
-    LLVMBuildStore(c->b, LLVMBuildFAdd(c->b, acc, LLVMBuildFMul(c->b, ed, ed, ""), ""), c->acc);
+    if (!c->fast) {
+      /* energy += (double)e * e, as the reference sums it */
+      LLVMValueRef ed = LLVMBuildFPExt(c->b, e, c->f64, "");
+      LLVMValueRef acc = LLVMBuildLoad2(c->b, c->f64, c->acc, "acc");
+      LLVMBuildStore(c->b, LLVMBuildFAdd(c->b, acc, LLVMBuildFMul(c->b, ed, ed, ""), ""), c->acc);
+    }
   }
   loop_close(c, &j);
   loop_close(c, &r);
-  return predict ? LLVMBuildLoad2(c->b, c->f64, c->acc, "energy") : NULL;
+  if (!predict) return NULL;
+  if (!c->fast) return LLVMBuildLoad2(c->b, c->f64, c->acc, "energy");
+  /* The energy as a separate pass over E: a strict double reduction in
+   * the fused loop keeps the vectorizer out of the whole loop. */
+  return emit_sumsq(c, E, LLVMBuildNSWMul(c->b, r0, ci64(c, cols), ""),
+                    LLVMBuildNSWMul(c->b, r1, ci64(c, cols), ""));
 }
 
 /* Activations that call libm per element: worth splitting over cores. */
@@ -538,6 +783,7 @@ static void emit_program(Cg *c, PcnProgramKind prog, const char *name, const uin
   LLVMSetValueName2(c->n32, "n", 1);
   LLVMPositionBuilderAtEnd(c->b, LLVMAppendBasicBlockInContext(c->ctx, c->fn, "entry"));
   c->acc = LLVMBuildAlloca(c->b, c->f64, "acc");
+  c->nbase = 0;
   c->n64 = LLVMBuildSExt(c->b, c->n32, c->i64, "n64");
   LLVMValueRef bp = LLVMBuildStructGEP2(c->b, c->state_ty, c->st, 0, "");
   c->bufs = LLVMBuildLoad2(c->b, c->ppf32, bp, "bufs");
@@ -880,6 +1126,7 @@ LLVMModuleRef pcn_cg_build_module(LLVMContextRef ctx, const PcnSchedule *s,
   c.mod = LLVMModuleCreateWithNameInContext(model, ctx);
   c.b = LLVMCreateBuilderInContext(ctx);
   build_types(&c);
+  build_alias_scopes(&c);
   const char *prefix = o && o->prefix ? o->prefix : "pcn_";
   char name[256];
   for (int p = 0; p < PCN_PROG_COUNT; p++) {
@@ -896,6 +1143,8 @@ LLVMModuleRef pcn_cg_build_module(LLVMContextRef ctx, const PcnSchedule *s,
     emit_program(&c, PCN_PROG_TRAIN_LEARN, name, sp->learn_modes);
   }
   LLVMDisposeBuilder(c.b);
+  free(c.scope_of);
+  free(c.noalias_of);
 
   char *msg = NULL;
   if (LLVMVerifyModule(c.mod, LLVMReturnStatusAction, &msg)) {
@@ -905,6 +1154,40 @@ LLVMModuleRef pcn_cg_build_module(LLVMContextRef ctx, const PcnSchedule *s,
     return NULL;
   }
   LLVMDisposeMessage(msg);
+  return c.mod;
+}
+
+LLVMModuleRef pcn_cg_build_act_module(LLVMContextRef ctx, PcnActivation act, bool exact) {
+  PcnCgOptions o;
+  memset(&o, 0, sizeof o);
+  o.exact_math = exact;
+  Cg c;
+  memset(&c, 0, sizeof c);
+  c.ctx = ctx;
+  c.o = &o;
+  c.mod = LLVMModuleCreateWithNameInContext("pcn_act_probe", ctx);
+  c.b = LLVMCreateBuilderInContext(ctx);
+  build_types(&c);
+  LLVMTypeRef params[] = {c.pf32, c.pf32, c.pf32, c.i64};
+  c.fn = LLVMAddFunction(c.mod, "pcn_act_probe",
+                         LLVMFunctionType(LLVMVoidTypeInContext(ctx), params, 4, 0));
+  LLVMPositionBuilderAtEnd(c.b, LLVMAppendBasicBlockInContext(ctx, c.fn, "entry"));
+  LLVMValueRef X = LLVMGetParam(c.fn, 0), Y = LLVMGetParam(c.fn, 1), D = LLVMGetParam(c.fn, 2);
+  Loop l = loop_open(&c, LLVMGetParam(c.fn, 3), "i");
+  LLVMValueRef d, x = load_at(&c, X, l.i, "x"), y;
+  if (act == PCN_ACT_COUNT && !exact) {
+    /* The building blocks themselves: erf(x), exp(min(x, 0)). */
+    y = erf_approx(&c, x);
+    LLVMValueRef neg = LLVMBuildFCmp(c.b, LLVMRealOLT, x, cf32(&c, 0.0f), "");
+    d = exp_neg1(&c, LLVMBuildSelect(c.b, neg, x, cf32(&c, 0.0f), ""));
+  } else {
+    y = act_emit(&c, act, x, &d);
+  }
+  store_at(&c, y, Y, l.i);
+  store_at(&c, d, D, l.i);
+  loop_close(&c, &l);
+  LLVMBuildRetVoid(c.b);
+  LLVMDisposeBuilder(c.b);
   return c.mod;
 }
 

@@ -92,6 +92,12 @@ typedef struct PcnCgOptions {
   /* Call pcn_rt_sgemm (rows of C split over two single-threaded sgemm
    * calls) instead of cblas_sgemm. JIT only (not weak). */
   bool own_gemm_threads;
+  /* Activations through libm (erff, expf, expm1f, tanhf) and energies
+   * summed in the reference's order: bit-identical to the reference, but
+   * the fused loops stay scalar. Default (false): vectorizable
+   * approximations (codegen.c, "vectorizable math"), within ~1e-7 of
+   * libm, and energies as eight partial sums. */
+  bool exact_math;
 } PcnCgOptions;
 
 /* The row splitter generated code calls (jit.c): runs fn(st, r0, r1) on
@@ -118,6 +124,13 @@ LLVMModuleRef pcn_cg_build_module(LLVMContextRef ctx, const PcnSchedule *s,
                                   const PcnCgOptions *o, char *err,
                                   size_t errlen);
 
+/* A module with one function
+ *     void pcn_act_probe(const float *x, float *y, float *d, int64_t n)
+ * writing y[i] = act(x[i]), d[i] = act'(x[i]) with the code PREDICT uses
+ * (approximations unless `exact`): for tests of the math. With act
+ * PCN_ACT_COUNT and !exact: y = erf(x), d = exp(min(x, 0)). */
+LLVMModuleRef pcn_cg_build_act_module(LLVMContextRef ctx, PcnActivation act, bool exact);
+
 /* A target machine for the host CPU (name and features), for the JIT
  * (`for_object` false) or for position-independent object files. NULL with
  * a message on failure. Needs pcn_cg_init_native() first. */
@@ -142,6 +155,12 @@ const PcnBackend *pcn_backend_jit(void);
 /* Seconds the most recent prepare() of this thread's process spent in
  * codegen, optimization and JIT materialization. */
 double pcn_jit_last_compile_seconds(void);
+
+/* Compiles pcn_cg_build_act_module(act, exact) (optimized for the host)
+ * and runs it on x[0..n): y = act(x), d = act'(x). 0 or -1 with a
+ * message. */
+int pcn_jit_act_probe(PcnActivation act, bool exact, const float *x, float *y, float *d,
+                      size_t n, char *err, size_t errlen);
 
 /* Writes the module of s to `path` as LLVM IR text: unoptimized, then
  * (after a marker comment line) optimized for the host. For

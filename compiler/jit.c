@@ -282,16 +282,20 @@ static void jit_state_free(JitState *js) {
  *   PCN_JIT_NOSKIP=1    no step specialization (every op every step)
  *   PCN_JIT_SERIAL=1    elementwise rows on the calling thread only
  *   PCN_JIT_THREADS=own GEMMs split over our two threads, OpenBLAS set
- *                       to one thread (process-wide) */
+ *                       to one thread (process-wide)
+ *   PCN_JIT_EXACT=1     activations through libm and energies in the
+ *                       reference's order: bit-identical, not vectorized */
 static int jit_options(const PcnSchedule *s, PcnCgStepPlan *plan, PcnCgOptions *o) {
   const char *noskip = getenv("PCN_JIT_NOSKIP");
   const char *serial = getenv("PCN_JIT_SERIAL");
   const char *threads = getenv("PCN_JIT_THREADS");
+  const char *exact = getenv("PCN_JIT_EXACT");
   bool specialize = !(noskip && noskip[0] == '1');
   memset(o, 0, sizeof *o);
   o->prefix = "pcn_";
   o->parallel_rows = !(serial && serial[0] == '1');
   o->own_gemm_threads = threads && strcmp(threads, "own") == 0;
+  o->exact_math = exact && exact[0] == '1';
   if (specialize) {
     if (pcn_cg_plan_steps(s, s->smm.T, plan)) return -1;
     o->steps = plan;
@@ -486,6 +490,43 @@ int pcn_jit_emit_llvm(const PcnSchedule *s, const char *path, char *err, size_t 
   LLVMDisposeMessage(before);
   LLVMDisposeModule(m);
   LLVMContextDispose(ctx);
+  return rc;
+}
+
+int pcn_jit_act_probe(PcnActivation act, bool exact, const float *x, float *y, float *d,
+                      size_t n, char *err, size_t errlen) {
+  if (pcn_cg_init_native(err, errlen)) return -1;
+  LLVMOrcLLJITRef jit = NULL;
+  LLVMErrorRef e = LLVMOrcCreateLLJIT(&jit, NULL);
+  if (e) return orc_err(e, "creating LLJIT", err, errlen);
+  int rc = define_runtime_symbols(jit, err, errlen);
+  LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
+  LLVMModuleRef m = pcn_cg_build_act_module(LLVMOrcThreadSafeContextGetContext(tsc), act, exact);
+  LLVMTargetMachineRef tm = rc ? NULL : pcn_cg_host_machine(false, err, errlen);
+  if (!tm || pcn_cg_optimize(m, tm, err, errlen)) rc = -1;
+  if (tm) LLVMDisposeTargetMachine(tm);
+  if (rc) {
+    LLVMDisposeModule(m);
+    LLVMOrcDisposeThreadSafeContext(tsc);
+  } else {
+    LLVMSetDataLayout(m, LLVMOrcLLJITGetDataLayoutStr(jit));
+    LLVMOrcThreadSafeModuleRef tsm = LLVMOrcCreateNewThreadSafeModule(m, tsc);
+    LLVMOrcDisposeThreadSafeContext(tsc);
+    e = LLVMOrcLLJITAddLLVMIRModule(jit, LLVMOrcLLJITGetMainJITDylib(jit), tsm);
+    LLVMOrcExecutorAddress addr = 0;
+    if (e) {
+      LLVMOrcDisposeThreadSafeModule(tsm);
+      rc = orc_err(e, "adding the probe", err, errlen);
+    } else if ((e = LLVMOrcLLJITLookup(jit, &addr, "pcn_act_probe"))) {
+      rc = orc_err(e, "looking up pcn_act_probe", err, errlen);
+    } else {
+      void (*fn)(const float *, float *, float *, int64_t) =
+          (void (*)(const float *, float *, float *, int64_t))(uintptr_t)addr;
+      fn(x, y, d, (int64_t)n);
+    }
+  }
+  e = LLVMOrcDisposeLLJIT(jit);
+  if (e) LLVMConsumeError(e);
   return rc;
 }
 
