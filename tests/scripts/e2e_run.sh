@@ -157,10 +157,19 @@ kill -INT "$pid"
 wait "$pid"
 rc=$?
 expect_rc 0 "SIGINT"
-expect_grep '"interrupted":true\}$' "$TMP/int.jsonl" "interrupted epoch logged"
-[ "$(tail -n 1 "$TMP/int.jsonl" | grep -c '"interrupted":true')" -eq 1 ] &&
-  ok "the interrupted epoch is the last line" || fail "last log line not interrupted"
-expect_grep '\(interrupted\)$' "$TMP/out" "interrupted epoch line"
+# The signal lands inside an epoch (usually) or between two epochs (the JIT
+# makes this model's epochs a few milliseconds long). Inside: the partial
+# epoch is logged last and marked. Between: the log holds whole epochs only.
+# Either way the run says it was interrupted and keeps a checkpoint.
+if [ "$(tail -n 1 "$TMP/int.jsonl" | grep -c '"interrupted":true')" -eq 1 ]; then
+  ok "the interrupted epoch is the last line"
+  expect_grep '\(interrupted\)$' "$TMP/out" "interrupted epoch line"
+else
+  [ "$(grep -c '"interrupted":true' "$TMP/int.jsonl")" -eq 0 ] &&
+    ok "stopped between epochs: whole epochs logged" ||
+    fail "an interrupted line that is not the last"
+fi
+expect_grep '^interrupted' "$TMP/out" "the run says it was interrupted"
 [ -s "$TMP/int.ckpt" ] && ok "checkpoint written on interrupt" ||
   fail "no checkpoint after interrupt"
 
