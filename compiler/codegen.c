@@ -162,6 +162,13 @@ static LLVMValueRef call1(Cg *c, LLVMValueRef fn, LLVMValueRef x, const char *na
  * between the buffers of a fused loop. Buffers are disjoint slices of
  * the plan's one allocation (runtime/plan.c), and an embedding program
  * must give distinct buffers distinct memory too (the header says so). */
+/* Function attributes of every generated function: on AVX-512 hosts
+ * LLVM prefers 256-bit vectors unless told otherwise. */
+static void fn_attrs(Cg *c, LLVMValueRef fn) {
+  const char *w = getenv("PCN_JIT_VECTOR_WIDTH");
+  if (c->fast && w && *w) LLVMAddTargetDependentFunctionAttr(fn, "prefer-vector-width", w);
+}
+
 static void build_alias_scopes(Cg *c) {
   int nb = c->s->nbuffers;
   c->md_scope = LLVMGetMDKindIDInContext(c->ctx, "alias.scope", 11);
@@ -598,6 +605,7 @@ static void emit_node_op(Cg *c, const PcnOp *op, bool predict, bool nobias) {
     snprintf(name, sizeof name, "%.*s.rows%d", (int)len, fname, c->nrows_fn++);
     LLVMValueRef fn = LLVMAddFunction(c->mod, name, c->rows_ty);
     LLVMSetLinkage(fn, LLVMInternalLinkage);
+    fn_attrs(c, fn);
     c->fn = fn;
     c->st = LLVMGetParam(fn, 0);
     LLVMPositionBuilderAtEnd(c->b, LLVMAppendBasicBlockInContext(c->ctx, fn, "entry"));
@@ -776,6 +784,7 @@ static void emit_program(Cg *c, PcnProgramKind prog, const char *name, const uin
   LLVMTypeRef params[] = {c->pstate, c->i32};
   LLVMTypeRef fty = LLVMFunctionType(c->i32, params, 2, 0);
   c->fn = LLVMAddFunction(c->mod, name, fty);
+  fn_attrs(c, c->fn);
   c->prog = prog;
   c->st = LLVMGetParam(c->fn, 0);
   c->n32 = LLVMGetParam(c->fn, 1);
