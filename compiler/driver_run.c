@@ -35,7 +35,8 @@ static void usage(FILE *f) {
       "  --epochs N          epochs to train (after --load: N more epochs)\n"
       "  --set KEY=VALUE     override a setting (repeatable); keys:\n"
       "                      T, alpha, beta, batch, fraction, seed, epochs,\n"
-      "                      eval_T, momentum; act=NAME (activation of every\n"
+      "                      eval_T, eval_alpha, momentum, method=pc|bp,\n"
+      "                      sampling=aligned|shuffled; act=NAME (activation of every\n"
       "                      free hidden node), m=K (first K free hidden\n"
       "                      nodes forward, the rest average; aligned batches)\n"
       "  --seed N            same as --set seed=N\n"
@@ -96,8 +97,7 @@ typedef struct Overrides {
   int n;
 } Overrides;
 
-static const char *const override_keys =
-    "T, alpha, beta, batch, fraction, seed, epochs, eval_T, momentum, act, m";
+static const char *const override_keys = pcn_override_keys_text;
 
 /* Applies one KEY=VALUE with the compiler's ranges. Returns 0 or prints a
  * usage error and returns 2. */
@@ -146,6 +146,18 @@ static int apply_override(const char *key, const char *val, PcnTrainConfig *tc,
     if (!parse_real(val, &rv) || rv < 0 || rv >= 1)
       BAD_VALUE("a real in [0, 1)");
     tc->inference.momentum = (float)rv;
+  } else if (strcmp(key, "eval_alpha") == 0) {
+    if (!parse_real(val, &rv) || rv <= 0) BAD_VALUE("a real in (0, inf)");
+    if (!ec) BAD_VALUE("an evaluate block (the model has none)");
+    ec->inference.lr = (float)rv;
+  } else if (strcmp(key, "method") == 0) {
+    if (strcmp(val, "pc") == 0) tc->method = PCN_METHOD_PC;
+    else if (strcmp(val, "bp") == 0) tc->method = PCN_METHOD_BP;
+    else BAD_VALUE("pc or bp");
+  } else if (strcmp(key, "sampling") == 0) {
+    if (strcmp(val, "shuffled") == 0) tc->sampling = PCN_SAMPLE_SHUFFLED;
+    else if (strcmp(val, "aligned") == 0) tc->sampling = PCN_SAMPLE_ALIGNED;
+    else BAD_VALUE("aligned or shuffled");
   } else {
     fprintf(stderr, "pcnc run: unknown --set key '%s' (keys: %s)\n", key,
             override_keys);
@@ -347,14 +359,7 @@ int pcn_cmd_run(int argc, char **argv) {
   for (int k = 0; k < ov.n; k++) {
     /* Reject unknown keys before compiling: a usage error is a usage
      * error, whatever the file holds. */
-    static const char *const known[] = {"T",      "alpha",  "beta",
-                                        "batch",  "fraction", "seed",
-                                        "epochs", "eval_T", "momentum"};
-    bool ok = false;
-    for (size_t j = 0; j < sizeof known / sizeof known[0]; j++)
-      ok |= strcmp(ov.key[k], known[j]) == 0;
-    ok |= pcn_override_is_graph_key(ov.key[k]); /* overrides.c */
-    if (!ok) {
+    if (!pcn_override_is_key(ov.key[k])) { /* overrides.c owns the list */
       fprintf(stderr, "pcnc run: unknown --set key '%s' (keys: %s)\n",
               ov.key[k], override_keys);
       return 2;
@@ -425,6 +430,22 @@ int pcn_cmd_run(int argc, char **argv) {
     goto out;
   }
   const PcnAnalysis *an = pcn_compilation_analysis(c, mi);
+  /* The compiler checked the file's own method and sampling; repeat the
+   * checks that an override can break. */
+  if (tc.method == PCN_METHOD_BP && !an->is_dag) {
+    fprintf(stderr, "pcnc run: method bp needs an acyclic model, and '%s' "
+            "has a cycle\n", g->name);
+    rc = 2;
+    goto out;
+  }
+  for (int v = 0; v < g->nnodes; v++)
+    if (g->nodes[v].init.kind == PCN_INIT_AVERAGE &&
+        tc.sampling != PCN_SAMPLE_ALIGNED) {
+      fprintf(stderr, "pcnc run: node '%s' uses init average, which needs "
+              "aligned batches (sampling=aligned)\n", g->nodes[v].name);
+      rc = 2;
+      goto out;
+    }
   if (ec && an->phase[PCN_PHASE_EVAL].eval_mode == PCN_EVAL_INFERENCE &&
       ec->T < 1) {
     fprintf(stderr, "pcnc run: model '%s' is evaluated by inference, so "

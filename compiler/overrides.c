@@ -11,13 +11,14 @@
 
 #include "pcn/analysis.h"
 
-static const char *const run_keys[] = {"T",        "alpha",  "beta",
-                                       "batch",    "fraction", "seed",
-                                       "epochs",   "eval_T", "momentum"};
+static const char *const run_keys[] = {
+    "T",      "alpha",  "beta",     "batch",      "fraction", "seed",
+    "epochs", "eval_T", "momentum", "eval_alpha", "method",   "sampling"};
 static const char *const graph_keys[] = {"act", "m"};
 
 const char pcn_override_keys_text[] =
-    "T, alpha, beta, batch, fraction, seed, epochs, eval_T, momentum, act, m";
+    "T, alpha, beta, batch, fraction, seed, epochs, eval_T, momentum, "
+    "eval_alpha, method, sampling, act, m";
 
 static bool in(const char *key, const char *const *list, size_t n) {
   for (size_t i = 0; i < n; i++)

@@ -173,6 +173,20 @@ expect_grep '^interrupted' "$TMP/out" "the run says it was interrupted"
 [ -s "$TMP/int.ckpt" ] && ok "checkpoint written on interrupt" ||
   fail "no checkpoint after interrupt"
 
+# ---- --set method / sampling: the checks an override can break -------------
+run run "$MODEL" --set method=bp --quiet --log "$TMP/bp.jsonl"
+expect_rc 0 "--set method=bp"
+# quick_blobs is x -> h -> y: L = 2, so BP costs 2L - 1 = 3 SMMs per update.
+first_smm=$(head -n 1 "$TMP/bp.jsonl" | sed 's/.*"smm":\([0-9]*\).*/\1/')
+[ "$first_smm" -eq $((3 * 40)) ] && ok "bp counts 2L-1 SMMs per update" ||
+  fail "bp smm after one epoch is $first_smm, expected 120"
+run run "$SRC/examples/cyclic.pcn" --set method=bp
+expect_rc 2 "--set method=bp on a cyclic model"
+expect_grep "method bp needs an acyclic model" "$TMP/err" "bp on a cycle: says why"
+run run "$SRC/examples/fmnist_avg.pcn" --set sampling=shuffled
+expect_rc 2 "--set sampling=shuffled with init average"
+expect_grep "needs aligned batches" "$TMP/err" "average without aligned batches: says why"
+
 # ---- a model without a train block -----------------------------------------
 cat >"$TMP/notrain.pcn" <<'EOF'
 import "std/datasets.pcn";
