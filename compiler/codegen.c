@@ -1,10 +1,11 @@
 /* codegen.c - lowering of the Schedule IR to one LLVM module (codegen.h).
  *
  * One function per program; inside, stages in order and ops in stage
- * order, exactly as the reference executor runs them, so that the only
- * numerical differences are the ones the optimizer introduces (none: no
- * fast-math flags are set, so every float operation keeps its order and
- * rounding; only the BLAS calls are shared with the reference).
+ * order, as the reference executor runs them. No fast-math flags are
+ * set, so every float operation keeps its order and rounding; the
+ * numerical differences from the reference are the activation
+ * approximations and the energies' partial sums ("vectorizable math"),
+ * and none in exact mode (PcnCgOptions.exact_math).
  *
  * Loops are built with an index phi per loop; reductions (energies, bias
  * gradients) accumulate through one double alloca in the entry block,

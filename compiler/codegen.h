@@ -11,8 +11,9 @@
  * or the nonzero status of a runtime helper that failed. Shapes, strides,
  * activations and GEMM flags are constants in the code; the batch rows n
  * and the inference step size and momentum (from the state) are runtime
- * values. Elementwise ops are loops in IR (activations included; erff,
- * expf, expm1f and tanhf are called from libm); GEMMs call cblas_sgemm.
+ * values. Elementwise ops are loops in IR (activations included, as
+ * vectorizable approximations; with exact_math erff, expf, expm1f and
+ * tanhf are called from libm); GEMMs call cblas_sgemm.
  * Ops with runtime state (INIT, OPT_STEP, READOUT) call the helper
  * pcn_rt_jit_op(), which runs the reference semantics (pcn_exec_op). The
  * helper is declared extern_weak: an embedding program that does not link
