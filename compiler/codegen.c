@@ -1157,6 +1157,7 @@ LLVMModuleRef pcn_cg_build_module(LLVMContextRef ctx, const PcnSchedule *s,
   free(c.noalias_of);
 
   char *msg = NULL;
+  if (o && o->no_verify) return c.mod;
   if (LLVMVerifyModule(c.mod, LLVMReturnStatusAction, &msg)) {
     cg_err(err, errlen, "codegen: invalid module for '%s': %s", model, msg ? msg : "?");
     LLVMDisposeMessage(msg);

@@ -99,6 +99,8 @@ typedef struct PcnCgOptions {
    * approximations (codegen.c, "vectorizable math"), within ~1e-7 of
    * libm, and energies as eight partial sums. */
   bool exact_math;
+  /* Skip LLVMVerifyModule (the caller verifies, or trusts the builder). */
+  bool no_verify;
 } PcnCgOptions;
 
 /* The row splitter generated code calls (jit.c): runs fn(st, r0, r1) on
@@ -156,6 +158,17 @@ const PcnBackend *pcn_backend_jit(void);
 /* Seconds the most recent prepare() of this thread's process spent in
  * codegen, optimization and JIT materialization. */
 double pcn_jit_last_compile_seconds(void);
+
+/* Where that time went, per phase (seconds, this thread's last prepare). */
+typedef struct PcnJitTimes {
+  double setup;       /* LLJIT, runtime symbols, target machine, step plan */
+  double codegen;     /* building the IR */
+  double verify;      /* LLVMVerifyModule */
+  double optimize;    /* the pass pipelines */
+  double materialize; /* ORC: instruction selection, emission, linking */
+  double total;       /* all of prepare() */
+} PcnJitTimes;
+void pcn_jit_last_times(PcnJitTimes *out);
 
 /* Compiles pcn_cg_build_act_module(act, exact) (optimized for the host)
  * and runs it on x[0..n): y = act(x), d = act'(x). 0 or -1 with a

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <llvm-c/Analysis.h>
 #include <llvm-c/Error.h>
 #include <llvm-c/LLJIT.h>
 #include <llvm-c/Orc.h>
@@ -24,9 +25,6 @@
 #include "codegen.h"
 
 #define CBLAS_TRANS_CODE 112 /* CblasTrans */
-/* The plan's energies: the only plan field generated code writes that the
- * public API has no pointer accessor for (see the report / exec.h). */
-#include "exec_internal.h"
 
 static void jit_err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -234,8 +232,10 @@ typedef struct JitState {
 } JitState;
 
 static _Thread_local double last_compile_seconds;
+static _Thread_local PcnJitTimes last_times;
 
 double pcn_jit_last_compile_seconds(void) { return last_compile_seconds; }
+void pcn_jit_last_times(PcnJitTimes *out) { *out = last_times; }
 
 /* ORC reports errors of asynchronous materialization here instead of
  * printing them; the lookup that triggered them fails too, and its
@@ -305,6 +305,8 @@ static int jit_options(const PcnSchedule *s, PcnCgStepPlan *plan, PcnCgOptions *
 
 /* Compiles s into a new JIT; fills js->entry. */
 static int jit_compile(JitState *js, const PcnSchedule *s, char *err, size_t errlen) {
+  PcnJitTimes *tt = &last_times;
+  double t = now_seconds();
   if (pcn_cg_init_native(err, errlen)) return -1;
   LLVMErrorRef e = LLVMOrcCreateLLJIT(&js->jit, NULL);
   if (e) {
@@ -327,13 +329,33 @@ static int jit_compile(JitState *js, const PcnSchedule *s, char *err, size_t err
   /* Our pool does the splitting; OpenBLAS threads would only spin. This
    * is process-wide (OpenBLAS has one setting), hence opt-in. */
   if (o.own_gemm_threads) openblas_set_num_threads(1);
+  o.no_verify = true;
+  double t1 = now_seconds();
+  tt->setup += t1 - t, t = t1;
   LLVMModuleRef m = pcn_cg_build_module(ctx, s, &o, err, errlen);
   if (!m) {
     LLVMOrcDisposeThreadSafeContext(tsc);
     return -1;
   }
+  t1 = now_seconds();
+  tt->codegen += t1 - t, t = t1;
+  char *vmsg = NULL;
+  if (LLVMVerifyModule(m, LLVMReturnStatusAction, &vmsg)) {
+    jit_err(err, errlen, "codegen: invalid module: %s", vmsg ? vmsg : "?");
+    LLVMDisposeMessage(vmsg);
+    LLVMDisposeModule(m);
+    LLVMOrcDisposeThreadSafeContext(tsc);
+    return -1;
+  }
+  LLVMDisposeMessage(vmsg);
+  t1 = now_seconds();
+  tt->verify += t1 - t, t = t1;
   LLVMTargetMachineRef tm = pcn_cg_host_machine(false, err, errlen);
+  t1 = now_seconds();
+  tt->setup += t1 - t, t = t1;
   int rc = tm ? pcn_cg_optimize(m, tm, err, errlen) : -1;
+  t1 = now_seconds();
+  tt->optimize += t1 - t, t = t1;
   if (tm) LLVMDisposeTargetMachine(tm);
   if (rc) {
     LLVMDisposeModule(m);
@@ -376,11 +398,13 @@ static int jit_compile(JitState *js, const PcnSchedule *s, char *err, size_t err
     else if (p - PCN_PROG_COUNT < js->plan.T) js->step[p - PCN_PROG_COUNT] = fn;
     else js->learn_T = fn;
   }
+  tt->materialize += now_seconds() - t;
   return 0;
 }
 
 static int jit_prepare(PcnPlan *p, void **state, char *err, size_t errlen) {
   double t0 = now_seconds();
+  memset(&last_times, 0, sizeof last_times);
   const PcnSchedule *s = pcn_plan_schedule(p);
   JitState *js = calloc(1, sizeof *js);
   if (!js) {
@@ -395,7 +419,7 @@ static int jit_prepare(PcnPlan *p, void **state, char *err, size_t errlen) {
     return -1;
   }
   for (int b = 0; b < s->nbuffers; b++) js->st.buf[b] = pcn_plan_buffer(p, b);
-  js->st.energy = p->energy;
+  js->st.energy = pcn_plan_energies(p);
   js->st.plan = p;
   js->k = -1;
   const PcnPlanConfig *cfg = pcn_plan_config(p);
@@ -409,6 +433,7 @@ static int jit_prepare(PcnPlan *p, void **state, char *err, size_t errlen) {
   }
   *state = js;
   last_compile_seconds = now_seconds() - t0;
+  last_times.total = last_compile_seconds;
   return 0;
 }
 

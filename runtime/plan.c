@@ -621,6 +621,8 @@ double pcn_plan_energy_mean(const PcnPlan *p) {
   return p->n_last > 0 ? pcn_plan_energy(p) / p->n_last : 0.0;
 }
 
+double *pcn_plan_energies(PcnPlan *p) { return p->energy; }
+
 int64_t pcn_plan_smm_count(const PcnPlan *p) { return p->smm; }
 
 const float *pcn_plan_readout(const PcnPlan *p, int *cols) {

@@ -200,6 +200,10 @@ void pcn_plan_set_learn_steps(PcnPlan *p, int64_t t);
 double pcn_plan_node_energy(const PcnPlan *p, int node);
 double pcn_plan_energy(const PcnPlan *p);      /* sum over nodes */
 double pcn_plan_energy_mean(const PcnPlan *p); /* divided by batch rows */
+/* The per-node energy array itself ([nnodes] doubles, owned by the plan,
+ * valid until pcn_plan_destroy): for backends whose generated code writes
+ * the energies directly (the JIT's PcnJitState.energy). */
+double *pcn_plan_energies(PcnPlan *p);
 /* Sequential matrix multiplications run so far (the PcnStage.smm of every
  * stage run: the paper's count, docs/smm.md). */
 int64_t pcn_plan_smm_count(const PcnPlan *p);
