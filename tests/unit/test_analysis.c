@@ -5,75 +5,8 @@
 
 #include "compile.h"
 #include "pcn/analysis.h"
+#include "testgraph.h"
 #include "testutil.h"
-
-/* ---- building graphs directly -------------------------------------- */
-
-typedef struct TGraph {
-  PcnArena arena;
-  PcnGraph g;
-  int cap_edges;
-} TGraph;
-
-static void tg_init(TGraph *t, int n) {
-  memset(t, 0, sizeof *t);
-  pcn_arena_init(&t->arena);
-  t->g.name = "m";
-  t->g.nnodes = n;
-  t->g.nodes = pcn_arena_array(&t->arena, (size_t)n + 1, sizeof(PcnNode));
-  for (int i = 0; i < n; i++) {
-    t->g.nodes[i].name = pcn_arena_printf(&t->arena, "n%d", i);
-    t->g.nodes[i].size = 4;
-    t->g.nodes[i].bias = true;
-  }
-  t->cap_edges = 16;
-  t->g.edges = malloc((size_t)t->cap_edges * sizeof(PcnEdge));
-}
-
-static void tg_edge(TGraph *t, int u, int v) {
-  if (t->g.nedges == t->cap_edges) {
-    t->cap_edges *= 2;
-    t->g.edges = realloc(t->g.edges, (size_t)t->cap_edges * sizeof(PcnEdge));
-  }
-  PcnEdge *e = &t->g.edges[t->g.nedges++];
-  memset(e, 0, sizeof *e);
-  e->src = u;
-  e->dst = v;
-}
-
-/* Fills in_edges/out_edges from the edge list. */
-static void tg_finish(TGraph *t) {
-  PcnGraph *g = &t->g;
-  for (int i = 0; i < g->nnodes; i++) g->nodes[i].nin = g->nodes[i].nout = 0;
-  for (int e = 0; e < g->nedges; e++) {
-    g->nodes[g->edges[e].src].nout++;
-    g->nodes[g->edges[e].dst].nin++;
-  }
-  for (int i = 0; i < g->nnodes; i++) {
-    PcnNode *nd = &g->nodes[i];
-    nd->in_edges = pcn_arena_array(&t->arena, (size_t)nd->nin + 1, sizeof(int));
-    nd->out_edges = pcn_arena_array(&t->arena, (size_t)nd->nout + 1, sizeof(int));
-    nd->nin = nd->nout = 0;
-  }
-  for (int e = 0; e < g->nedges; e++) {
-    PcnNode *s = &g->nodes[g->edges[e].src], *d = &g->nodes[g->edges[e].dst];
-    s->out_edges[s->nout++] = e;
-    d->in_edges[d->nin++] = e;
-  }
-}
-
-static void tg_free(TGraph *t) {
-  free(t->g.edges);
-  pcn_arena_free(&t->arena);
-}
-
-static void clamp(TGraph *t, int v, PcnClampSource src, bool train, bool eval) {
-  t->g.nodes[v].clamp = src;
-  t->g.nodes[v].clamp_train = train;
-  t->g.nodes[v].clamp_eval = eval;
-}
-
-static void set_init(TGraph *t, int v, PcnInitKind k) { t->g.nodes[v].init.kind = k; }
 
 static bool has_edge(const PcnGraph *g, int u, int v) {
   const PcnNode *nd = &g->nodes[u];
@@ -144,11 +77,10 @@ static void test_random_dags(void) {
       perm[j] = t;
     }
     TGraph t;
-    tg_init(&t, n);
+    tg_init_n(&t, n);
     for (int i = 0; i < n; i++)
       for (int j = i + 1; j < n; j++)
         if (rnd() % 100 < 10) tg_edge(&t, perm[i], perm[j]);
-    tg_finish(&t);
     PcnAnalysis *an = pcn_analyze(&t.arena, &t.g);
     CU_ASSERT_FATAL(an != NULL);
     CU_ASSERT(an->is_dag);
@@ -180,7 +112,7 @@ static void test_planted_cycles(void) {
   for (int trial = 0; trial < 30; trial++) {
     int n = 8 + (int)(rnd() % 50);
     TGraph t;
-    tg_init(&t, n);
+    tg_init_n(&t, n);
     for (int i = 0; i < n; i++)
       for (int j = i + 1; j < n; j++)
         if (rnd() % 100 < 8) tg_edge(&t, i, j);
@@ -192,7 +124,6 @@ static void test_planted_cycles(void) {
       if (!dup) planted[m++] = v;
     }
     for (int i = 0; i < k; i++) tg_edge(&t, planted[i], planted[(i + 1) % k]);
-    tg_finish(&t);
     PcnAnalysis *an = pcn_analyze(&t.arena, &t.g);
     CU_ASSERT_FATAL(an != NULL);
     CU_ASSERT(!an->is_dag);
@@ -209,12 +140,11 @@ static void test_planted_cycles(void) {
 
 static void test_self_loop(void) {
   TGraph t;
-  tg_init(&t, 3);
+  tg_init_n(&t, 3);
   tg_edge(&t, 0, 1);
   tg_edge(&t, 1, 1);
   tg_edge(&t, 1, 2);
-  tg_finish(&t);
-  clamp(&t, 0, PCN_CLAMP_IMAGE, true, true);
+  tg_clamp(&t, 0, PCN_CLAMP_IMAGE, true, true);
   PcnAnalysis *an = pcn_analyze(&t.arena, &t.g);
   CU_ASSERT_FATAL(an != NULL);
   CU_ASSERT(!an->is_dag);
@@ -238,17 +168,16 @@ static void test_self_loop(void) {
 
 /* Fig. 9 (top): 0->1, 1->2, 1->3, 2->4, 3->4, 0->4, 4->5; input on 0. */
 static void fig9_top(TGraph *t) {
-  tg_init(t, 6);
+  tg_init_n(t, 6);
   int e[][2] = {{0, 1}, {1, 2}, {1, 3}, {2, 4}, {3, 4}, {0, 4}, {4, 5}};
   for (int i = 0; i < 7; i++) tg_edge(t, e[i][0], e[i][1]);
-  tg_finish(t);
 }
 
 static void test_fig9_top(void) {
   TGraph t;
   fig9_top(&t);
-  clamp(&t, 0, PCN_CLAMP_IMAGE, true, true);
-  clamp(&t, 5, PCN_CLAMP_LABEL, true, false);
+  tg_clamp(&t, 0, PCN_CLAMP_IMAGE, true, true);
+  tg_clamp(&t, 5, PCN_CLAMP_LABEL, true, false);
   PcnAnalysis *an = pcn_analyze(&t.arena, &t.g);
   CU_ASSERT_FATAL(an != NULL);
   CU_ASSERT(an->is_dag);
@@ -274,7 +203,7 @@ static void test_fig9_top(void) {
 
   /* Appendix B: the input mapped to node 1 leaves root 0 free. */
   fig9_top(&t);
-  clamp(&t, 1, PCN_CLAMP_IMAGE, true, true);
+  tg_clamp(&t, 1, PCN_CLAMP_IMAGE, true, true);
   an = pcn_analyze(&t.arena, &t.g);
   CU_ASSERT_FATAL(an != NULL);
   const PcnPhaseVerdict *pv = &an->phase[PCN_PHASE_TRAIN];
@@ -293,11 +222,10 @@ static void test_fig9_top(void) {
 /* Fig. 9 (bottom): the loop 1 -> 2 -> 3 -> 1. */
 static void test_fig9_bottom(void) {
   TGraph t;
-  tg_init(&t, 6);
+  tg_init_n(&t, 6);
   int e[][2] = {{0, 1}, {1, 2}, {2, 3}, {3, 1}, {0, 4}, {2, 4}, {4, 5}};
   for (int i = 0; i < 7; i++) tg_edge(&t, e[i][0], e[i][1]);
-  tg_finish(&t);
-  clamp(&t, 0, PCN_CLAMP_IMAGE, true, true);
+  tg_clamp(&t, 0, PCN_CLAMP_IMAGE, true, true);
   PcnAnalysis *an = pcn_analyze(&t.arena, &t.g);
   CU_ASSERT_FATAL(an != NULL);
   CU_ASSERT(!an->is_dag);
@@ -321,12 +249,11 @@ static void test_fig9_bottom(void) {
 static void test_generative_and_inputs(void) {
   /* decoder z -> h1 -> h2 -> x, image clamped at the output */
   TGraph t;
-  tg_init(&t, 4);
+  tg_init_n(&t, 4);
   tg_edge(&t, 0, 1);
   tg_edge(&t, 1, 2);
   tg_edge(&t, 2, 3);
-  tg_finish(&t);
-  clamp(&t, 3, PCN_CLAMP_IMAGE, true, true);
+  tg_clamp(&t, 3, PCN_CLAMP_IMAGE, true, true);
   PcnAnalysis *an = pcn_analyze(&t.arena, &t.g);
   CU_ASSERT_FATAL(an != NULL);
   for (int p = 0; p < PCN_PHASE_COUNT; p++) {
@@ -342,14 +269,13 @@ static void test_generative_and_inputs(void) {
   tg_free(&t);
 
   /* two inputs x1, x2 -> h -> y; x2 observed only in training */
-  tg_init(&t, 4);
+  tg_init_n(&t, 4);
   tg_edge(&t, 0, 2);
   tg_edge(&t, 1, 2);
   tg_edge(&t, 2, 3);
-  tg_finish(&t);
-  clamp(&t, 0, PCN_CLAMP_IMAGE, true, true);
-  clamp(&t, 1, PCN_CLAMP_IMAGE, true, true);
-  clamp(&t, 3, PCN_CLAMP_LABEL, true, false);
+  tg_clamp(&t, 0, PCN_CLAMP_IMAGE, true, true);
+  tg_clamp(&t, 1, PCN_CLAMP_IMAGE, true, true);
+  tg_clamp(&t, 3, PCN_CLAMP_LABEL, true, false);
   an = pcn_analyze(&t.arena, &t.g);
   CU_ASSERT(an->phase[PCN_PHASE_TRAIN].whole_forward_legal);
   CU_ASSERT(an->phase[PCN_PHASE_EVAL].whole_forward_legal);
@@ -367,16 +293,15 @@ static void test_generative_and_inputs(void) {
 static void test_declared_forward(void) {
   /* x -> h1 -> h2 -> h3 -> h1, h3 -> y; h1..h3 forward: a forward cycle */
   TGraph t;
-  tg_init(&t, 5);
+  tg_init_n(&t, 5);
   tg_edge(&t, 0, 1);
   tg_edge(&t, 1, 2);
   tg_edge(&t, 2, 3);
   tg_edge(&t, 3, 1);
   tg_edge(&t, 3, 4);
-  tg_finish(&t);
-  clamp(&t, 0, PCN_CLAMP_IMAGE, true, true);
-  clamp(&t, 4, PCN_CLAMP_LABEL, true, false);
-  for (int v = 1; v <= 3; v++) set_init(&t, v, PCN_INIT_FORWARD);
+  tg_clamp(&t, 0, PCN_CLAMP_IMAGE, true, true);
+  tg_clamp(&t, 4, PCN_CLAMP_LABEL, true, false);
+  for (int v = 1; v <= 3; v++) tg_set_init(&t, v, PCN_INIT_FORWARD);
   PcnAnalysis *an = pcn_analyze(&t.arena, &t.g);
   const PcnPhaseVerdict *pv = &an->phase[PCN_PHASE_TRAIN];
   CU_ASSERT_EQUAL(pv->nfw_cycles, 1);
@@ -390,7 +315,7 @@ static void test_declared_forward(void) {
   CU_ASSERT_EQUAL(pv->fw_max_depth, 0);
 
   /* h3 initialized otherwise breaks the forward cycle */
-  set_init(&t, 3, PCN_INIT_ZERO);
+  tg_set_init(&t, 3, PCN_INIT_ZERO);
   an = pcn_analyze(&t.arena, &t.g);
   pv = &an->phase[PCN_PHASE_TRAIN];
   CU_ASSERT_EQUAL(pv->nfw_cycles, 0);
@@ -402,8 +327,8 @@ static void test_declared_forward(void) {
 
   /* average in evaluation (inference mode: the model is cyclic) falls back
    * to forward where legal, else zero */
-  set_init(&t, 3, PCN_INIT_AVERAGE);
-  set_init(&t, 4, PCN_INIT_AVERAGE);
+  tg_set_init(&t, 3, PCN_INIT_AVERAGE);
+  tg_set_init(&t, 4, PCN_INIT_AVERAGE);
   an = pcn_analyze(&t.arena, &t.g);
   CU_ASSERT_EQUAL(an->phase[PCN_PHASE_EVAL].eval_mode, PCN_EVAL_INFERENCE);
   CU_ASSERT_EQUAL(pcn_effective_init(&t.g, an, 3, PCN_PHASE_EVAL), PCN_INIT_ZERO);
@@ -414,11 +339,10 @@ static void test_declared_forward(void) {
   tg_free(&t);
 
   /* forward on a root */
-  tg_init(&t, 2);
+  tg_init_n(&t, 2);
   tg_edge(&t, 0, 1);
-  tg_finish(&t);
-  clamp(&t, 1, PCN_CLAMP_IMAGE, true, true);
-  set_init(&t, 0, PCN_INIT_FORWARD);
+  tg_clamp(&t, 1, PCN_CLAMP_IMAGE, true, true);
+  tg_set_init(&t, 0, PCN_INIT_FORWARD);
   an = pcn_analyze(&t.arena, &t.g);
   CU_ASSERT_EQUAL(an->phase[PCN_PHASE_TRAIN].declared[0], PCN_FW_NO_PARENTS);
   tg_free(&t);
@@ -430,7 +354,7 @@ static void test_random_brute_force(void) {
   for (int trial = 0; trial < 300; trial++) {
     int n = 2 + (int)(rnd() % (N - 1));
     TGraph t;
-    tg_init(&t, n);
+    tg_init_n(&t, n);
     bool adj[N][N] = {{false}};
     for (int i = 0; i < n; i++)
       for (int j = 0; j < n; j++)
@@ -438,10 +362,9 @@ static void test_random_brute_force(void) {
           adj[i][j] = true;
           tg_edge(&t, i, j);
         }
-    tg_finish(&t);
     for (int v = 0; v < n; v++) {
       unsigned r = rnd() % 4;
-      clamp(&t, v, r ? PCN_CLAMP_NONE : PCN_CLAMP_IMAGE, r == 0, r == 0 || r == 1);
+      tg_clamp(&t, v, r ? PCN_CLAMP_NONE : PCN_CLAMP_IMAGE, r == 0, r == 0 || r == 1);
     }
     PcnAnalysis *an = pcn_analyze(&t.arena, &t.g);
     CU_ASSERT_FATAL(an != NULL);
@@ -511,9 +434,8 @@ static void test_random_brute_force(void) {
 static void test_large_graph(void) {
   enum { N = 100000, E = 300000 };
   TGraph t;
-  tg_init(&t, N);
-  t.cap_edges = E + N + 8;
-  t.g.edges = realloc(t.g.edges, (size_t)t.cap_edges * sizeof(PcnEdge));
+  tg_init_n(&t, N);
+  tg_reserve_edges(&t, E + N + 8);
   /* a long chain (deep for a recursive DFS) with random extra edges, and a
    * back edge making a 1000-node cycle in the middle */
   for (int i = 0; i + 1 < N; i++) tg_edge(&t, i, i + 1);
@@ -522,8 +444,7 @@ static void test_large_graph(void) {
     if (u < v) tg_edge(&t, u, v);
   }
   tg_edge(&t, 50999, 50000);
-  tg_finish(&t);
-  clamp(&t, 0, PCN_CLAMP_IMAGE, true, true);
+  tg_clamp(&t, 0, PCN_CLAMP_IMAGE, true, true);
   PcnAnalysis *an = pcn_analyze(&t.arena, &t.g);
   CU_ASSERT_FATAL(an != NULL);
   CU_ASSERT(!an->is_dag);
@@ -542,9 +463,8 @@ static void test_large_graph(void) {
   tg_free(&t);
 
   /* one 100,000-node cycle: the BFS path covers it all */
-  tg_init(&t, N);
+  tg_init_n(&t, N);
   for (int i = 0; i < N; i++) tg_edge(&t, i, (i + 1) % N);
-  tg_finish(&t);
   an = pcn_analyze(&t.arena, &t.g);
   CU_ASSERT_FATAL(an != NULL);
   CU_ASSERT_EQUAL(an->nsccs, 1);

@@ -22,111 +22,52 @@
 #include "pcn/optim.h"
 #include "pcn/rng.h"
 #include "pcn/schedule.h"
+#include "testgraph.h"
 #include "testutil.h"
 
 #define MAXN 8
-#define MAXE 12
 #define NB 8 /* rows per batch */
-
-typedef struct TG {
-  PcnGraph g;
-  PcnNode nodes[MAXN];
-  PcnEdge edges[MAXE];
-  int in[MAXN][MAXE], out[MAXN][MAXE];
-  char names[MAXN][8];
-} TG;
-
-static void tg_init(TG *t) {
-  memset(t, 0, sizeof *t);
-  t->g.name = "avg";
-  t->g.nodes = t->nodes;
-  t->g.edges = t->edges;
-}
-
-/* clamp: 0 free, 1 input, 2 label target (clamped in training only) */
-static int tg_node(TG *t, const char *name, int size, PcnActivation act, int clamp,
-                   PcnInitKind init) {
-  int v = t->g.nnodes++;
-  PcnNode *nd = &t->nodes[v];
-  snprintf(t->names[v], sizeof t->names[v], "%s", name);
-  nd->name = t->names[v];
-  nd->size = size;
-  nd->ndims = 1;
-  nd->dims[0] = size;
-  nd->act = act;
-  nd->init.kind = init;
-  nd->clamp = clamp == 1 ? PCN_CLAMP_IMAGE : clamp == 2 ? PCN_CLAMP_LABEL : PCN_CLAMP_NONE;
-  nd->clamp_train = clamp != 0;
-  nd->clamp_eval = clamp == 1;
-  nd->in_edges = t->in[v];
-  nd->out_edges = t->out[v];
-  return v;
-}
-
-static int tg_edge(TG *t, int u, int v) {
-  int e = t->g.nedges++;
-  t->edges[e].src = u;
-  t->edges[e].dst = v;
-  t->edges[e].kind = PCN_EDGE_DENSE;
-  t->nodes[u].out_edges[t->nodes[u].nout++] = e;
-  t->nodes[v].in_edges[t->nodes[v].nin++] = e;
-  t->nodes[v].bias = true;
-  return e;
-}
 
 enum { X, H1, H2, H3, Y };
 #define C 3 /* classes = size of y */
 
-/* x[4] -> h1[5] forward -> h2[6] average -> h3[5] average -> y[3] */
-static void hybrid(TG *t, PcnInitKind h1, PcnInitKind h23) {
-  tg_init(t);
-  tg_node(t, "x", 4, PCN_ACT_IDENTITY, 1, PCN_INIT_ZERO);
-  tg_node(t, "h1", 5, PCN_ACT_TANH, 0, h1);
-  tg_node(t, "h2", 6, PCN_ACT_GELU, 0, h23);
-  tg_node(t, "h3", 5, PCN_ACT_SIGMOID, 0, h23);
-  tg_node(t, "y", C, PCN_ACT_IDENTITY, 2, PCN_INIT_ZERO);
+/* x[4] -> h1[5] forward -> h2[6] average -> h3[5] average -> y[3]; no
+ * bias on the root x. */
+static void hybrid(TGraph *t, PcnInitKind h1, PcnInitKind h23) {
+  tg_init(t, "avg");
+  tg_node(t, "x", 4, PCN_ACT_IDENTITY, TG_INPUT, PCN_INIT_ZERO);
+  tg_node(t, "h1", 5, PCN_ACT_TANH, TG_FREE, h1);
+  tg_node(t, "h2", 6, PCN_ACT_GELU, TG_FREE, h23);
+  tg_node(t, "h3", 5, PCN_ACT_SIGMOID, TG_FREE, h23);
+  tg_node(t, "y", C, PCN_ACT_IDENTITY, TG_TARGET, PCN_INIT_ZERO);
   tg_edge(t, X, H1), tg_edge(t, H1, H2), tg_edge(t, H2, H3), tg_edge(t, H3, Y);
+  t->g.nodes[X].bias = false;
 }
 
-typedef struct Run {
-  PcnArena arena;
-  PcnAnalysis *an;
-  PcnSchedule *s;
-  PcnPlan *p;
-  PcnTrainConfig tc;
-} Run;
+typedef TRun Run;
 
-static int run_open(Run *r, TG *t, int T, const PcnBackend *be) {
-  pcn_arena_init(&r->arena);
-  r->an = pcn_analyze(&r->arena, &t->g);
-  memset(&r->tc, 0, sizeof r->tc);
-  r->tc.fraction = 1.0f;
-  r->tc.batch = NB;
-  r->tc.epochs = 1;
-  r->tc.T = T;
-  r->tc.inference.kind = PCN_OPT_SGD;
-  r->tc.inference.lr = 0.2f;
-  r->tc.learning = pcn_optimizer_default(PCN_OPT_ADAMW);
-  r->tc.learning.lr = 1e-2f;
-  r->tc.method = PCN_METHOD_PC;
-  r->s = r->an ? pcn_schedule_build(&r->arena, &t->g, r->an, &r->tc, NULL, 100) : NULL;
-  if (!r->s) return -1;
+static int run_open(Run *r, TGraph *t, int T, const PcnBackend *be) {
+  PcnTrainConfig tc;
+  memset(&tc, 0, sizeof tc);
+  tc.fraction = 1.0f;
+  tc.batch = NB;
+  tc.epochs = 1;
+  tc.T = T;
+  tc.inference.kind = PCN_OPT_SGD;
+  tc.inference.lr = 0.2f;
+  tc.learning = pcn_optimizer_default(PCN_OPT_ADAMW);
+  tc.learning.lr = 1e-2f;
+  tc.method = PCN_METHOD_PC;
   PcnPlanConfig cfg = pcn_plan_config_default();
   cfg.max_batch = NB;
-  cfg.train_inference = r->tc.inference;
-  cfg.learning = r->tc.learning;
+  cfg.train_inference = tc.inference;
+  cfg.learning = tc.learning;
   cfg.seed = 5;
   cfg.backend = be;
   cfg.initializers[PCN_INIT_AVERAGE] = pcn_initializer_average();
-  char err[256];
-  r->p = pcn_plan_create(r->s, &cfg, err, sizeof err);
-  if (!r->p) printf("\n  plan: %s\n", err);
-  return r->p ? 0 : -1;
-}
-
-static void run_close(Run *r) {
-  pcn_plan_destroy(r->p);
-  pcn_arena_free(&r->arena);
+  int rc = trun_open(r, &t->g, &tc, NULL, 100, &cfg);
+  if (rc) printf("\n  plan: %s\n", r->err);
+  return rc;
 }
 
 /* Inputs drawn per batch; y one-hot of the labels. */
@@ -220,7 +161,7 @@ static float hT[MAXN][NB * 8];
 /* Eq. 7/10 on aligned batches: batch b+1 starts at class means of h^(T,b)
  * for h2 and h3 and at the forward prediction for h1. */
 static void test_equation_7(void) {
-  TG t;
+  TGraph t;
   hybrid(&t, PCN_INIT_FORWARD, PCN_INIT_AVERAGE);
   Run r;
   CU_ASSERT_EQUAL_FATAL(run_open(&r, &t, 4, NULL), 0);
@@ -253,9 +194,9 @@ static void test_equation_7(void) {
     /* h^(T,b): after the last step, before learning */
     for (int v = 0; v < MAXN && v < t.g.nnodes; v++)
       memcpy(hT[v], pcn_plan_node_buffer(r.p, PCN_BUF_H, v),
-             (size_t)NB * t.nodes[v].size * sizeof(float));
-    class_means(hT[H2], lab[b], NB, t.nodes[H2].size, mean2, have);
-    class_means(hT[H3], lab[b], NB, t.nodes[H3].size, mean3, have);
+             (size_t)NB * t.g.nodes[v].size * sizeof(float));
+    class_means(hT[H2], lab[b], NB, t.g.nodes[H2].size, mean2, have);
+    class_means(hT[H3], lab[b], NB, t.g.nodes[H3].size, mean3, have);
     CU_ASSERT_EQUAL(pcn_exec_run(r.p, PCN_PROG_TRAIN_LEARN, NB), 0);
   }
   printf("\n  Eq. 7/10: largest deviation from the direct computation %.3g\n", worst);
@@ -264,15 +205,16 @@ static void test_equation_7(void) {
    * nothing): h^(T) moved away from mu during inference. */
   double mu[8], diff = 0;
   forward_row(&r, H3, 0, mu);
-  for (int j = 0; j < t.nodes[H3].size; j++) diff = fmax(diff, fabs(h_at(&r, H3, 0, j) - mu[j]));
+  for (int j = 0; j < t.g.nodes[H3].size; j++) diff = fmax(diff, fabs(h_at(&r, H3, 0, j) - mu[j]));
   CU_ASSERT(diff > 1e-4);
-  run_close(&r);
+  trun_close(&r);
+  tg_free(&t);
 }
 
 /* A class seen in no batch yet falls back to forward (per row), a class
  * absent from the last batch keeps the mean of the batch that had it. */
 static void test_missing_classes(void) {
-  TG t;
+  TGraph t;
   hybrid(&t, PCN_INIT_FORWARD, PCN_INIT_AVERAGE);
   Run r;
   CU_ASSERT_EQUAL_FATAL(run_open(&r, &t, 3, NULL), 0);
@@ -284,11 +226,11 @@ static void test_missing_classes(void) {
   double mean2[C * 8], mean3[C * 8];
   bool have[C] = {false, false, false};
   batch(&r, only0, NB, 3, &rng, hT);
-  class_means(hT[H2], only0, NB, t.nodes[H2].size, mean2, have);
-  class_means(hT[H3], only0, NB, t.nodes[H3].size, mean3, have);
+  class_means(hT[H2], only0, NB, t.g.nodes[H2].size, mean2, have);
+  class_means(hT[H3], only0, NB, t.g.nodes[H3].size, mean3, have);
   batch(&r, only1, NB, 3, &rng, hT); /* class 1: forward fallback */
-  class_means(hT[H2], only1, NB, t.nodes[H2].size, mean2, have);
-  class_means(hT[H3], only1, NB, t.nodes[H3].size, mean3, have);
+  class_means(hT[H2], only1, NB, t.g.nodes[H2].size, mean2, have);
+  class_means(hT[H3], only1, NB, t.g.nodes[H3].size, mean3, have);
   CU_ASSERT(have[0] && have[1] && !have[2]);
   /* class 0 from batch 0 (absent from batch 1), class 1 from batch 1,
    * class 2 never seen: forward fallback on its rows only */
@@ -315,13 +257,14 @@ static void test_missing_classes(void) {
   CU_ASSERT(check_rows(&r, H2, two, NB, mean2, have, NULL) < 1e-6);
   /* evaluation never averages (labels unknown) */
   CU_ASSERT(!pcn_plan_fallback_active(r.p, PCN_PHASE_EVAL));
-  run_close(&r);
+  trun_close(&r);
+  tg_free(&t);
 }
 
 /* Where forward is illegal (a cycle through average nodes) the fallback
  * is zero; with a mean, the mean. */
 static void test_zero_fallback(void) {
-  TG t;
+  TGraph t;
   hybrid(&t, PCN_INIT_FORWARD, PCN_INIT_AVERAGE);
   tg_edge(&t, H3, H2); /* h2 <-> h3: forward cannot order them */
   Run r;
@@ -340,20 +283,21 @@ static void test_zero_fallback(void) {
   CU_ASSERT(check_rows(&r, H3, lab, NB, NULL, none, zero) == 0.0);
   for (int s = 0; s < 2; s++) pcn_exec_run(r.p, PCN_PROG_TRAIN_STEP, NB);
   pcn_plan_end_batch(r.p, PCN_PHASE_TRAIN, NB, lab);
-  class_means(pcn_plan_node_buffer(r.p, PCN_BUF_H, H2), lab, NB, t.nodes[H2].size, mean2, have);
+  class_means(pcn_plan_node_buffer(r.p, PCN_BUF_H, H2), lab, NB, t.g.nodes[H2].size, mean2, have);
   pcn_exec_run(r.p, PCN_PROG_TRAIN_LEARN, NB);
   clamps(&r, lab2, NB, &rng);
   pcn_plan_begin_batch(r.p, PCN_PHASE_TRAIN, NB, lab2);
   CU_ASSERT_EQUAL(pcn_exec_run(r.p, PCN_PROG_TRAIN_INIT, NB), 0);
   CU_ASSERT(check_rows(&r, H2, lab2, NB, mean2, have, zero) < 1e-6);
-  run_close(&r);
+  trun_close(&r);
+  tg_free(&t);
 }
 
 /* Average adds no SMM (Sec. 4.1): a hybrid chain with m forward nodes has
  * init = m + 1, the fallback stages are marked and not counted, and the
  * runtime's count is the same for a fallback batch and a mean batch. */
 static void test_smm(void) {
-  TG t;
+  TGraph t;
   hybrid(&t, PCN_INIT_FORWARD, PCN_INIT_AVERAGE);
   Run r;
   CU_ASSERT_EQUAL_FATAL(run_open(&r, &t, 3, NULL), 0);
@@ -380,13 +324,15 @@ static void test_smm(void) {
   int64_t s2 = pcn_plan_smm_count(r.p);
   CU_ASSERT_EQUAL(s1 - s0, s2 - s1);
   CU_ASSERT_EQUAL(s2 - s1, 1 + 2 * 3);
-  run_close(&r);
+  trun_close(&r);
+  tg_free(&t);
   /* all hidden average: Eq. 5, 2T */
   hybrid(&t, PCN_INIT_AVERAGE, PCN_INIT_AVERAGE);
   CU_ASSERT_EQUAL_FATAL(run_open(&r, &t, 3, NULL), 0);
   CU_ASSERT_EQUAL(r.s->smm.init, 0);
   CU_ASSERT_EQUAL(r.s->smm.per_update, 6);
-  run_close(&r);
+  trun_close(&r);
+  tg_free(&t);
 }
 
 /* ---- JIT against the reference, with labels ------------------------------ */
@@ -419,7 +365,7 @@ static int compare(PcnPlan *a, PcnPlan *b, int n, const char *where) {
 static void test_jit_differential(void) {
   static const PcnInitKind first[] = {PCN_INIT_FORWARD, PCN_INIT_AVERAGE};
   for (int variant = 0; variant < 2; variant++) {
-    TG t;
+    TGraph t;
     hybrid(&t, first[variant], PCN_INIT_AVERAGE);
     Run ref, jit;
     CU_ASSERT_EQUAL_FATAL(run_open(&ref, &t, 3, NULL), 0);
@@ -459,8 +405,9 @@ static void test_jit_differential(void) {
       }
     }
     CU_ASSERT_EQUAL(rc, 0);
-    run_close(&ref);
-    run_close(&jit);
+    trun_close(&ref);
+    trun_close(&jit);
+    tg_free(&t);
   }
 }
 

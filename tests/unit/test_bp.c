@@ -17,76 +17,33 @@
 #include "pcn/optim.h"
 #include "pcn/rng.h"
 #include "pcn/schedule.h"
+#include "testgraph.h"
 #include "testutil.h"
 
 #define MAXN 6
 #define MAXE 8
 #define NB 5
 
-typedef struct TG {
-  PcnGraph g;
-  PcnNode nodes[MAXN];
-  PcnEdge edges[MAXE];
-  int in[MAXN][MAXE], out[MAXN][MAXE];
-  char names[MAXN][8];
-} TG;
-
-static int tg_node(TG *t, const char *name, int size, PcnActivation act, int clamp) {
-  int v = t->g.nnodes++;
-  PcnNode *nd = &t->nodes[v];
-  snprintf(t->names[v], sizeof t->names[v], "%s", name);
-  nd->name = t->names[v];
-  nd->size = size;
-  nd->ndims = 1;
-  nd->dims[0] = size;
-  nd->act = act;
-  nd->init.kind = PCN_INIT_FORWARD;
-  nd->clamp = clamp == 1 ? PCN_CLAMP_IMAGE : clamp == 2 ? PCN_CLAMP_LABEL : PCN_CLAMP_NONE;
-  nd->clamp_train = clamp != 0;
-  nd->clamp_eval = clamp == 1;
-  nd->in_edges = t->in[v];
-  nd->out_edges = t->out[v];
-  return v;
-}
-
-static void tg_edge(TG *t, int u, int v) {
-  int e = t->g.nedges++;
-  t->edges[e].src = u;
-  t->edges[e].dst = v;
-  t->edges[e].kind = PCN_EDGE_DENSE;
-  t->nodes[u].out_edges[t->nodes[u].nout++] = e;
-  t->nodes[v].in_edges[t->nodes[v].nin++] = e;
-  t->nodes[v].bias = true;
-}
-
 enum { X, H1, H2, Y };
 
 /* x[4] -> h1[5] -> h2[4] -> y[3], with skips x -> h2 and h1 -> y: several
- * parents per node and children at different depths. L = 3. */
-static void model(TG *t, PcnActivation a1, PcnActivation a2, PcnActivation ay) {
-  memset(t, 0, sizeof *t);
-  t->g.name = "bp";
-  t->g.nodes = t->nodes;
-  t->g.edges = t->edges;
-  tg_node(t, "x", 4, PCN_ACT_IDENTITY, 1);
-  tg_node(t, "h1", 5, a1, 0);
-  tg_node(t, "h2", 4, a2, 0);
-  tg_node(t, "y", 3, ay, 2);
+ * parents per node and children at different depths. L = 3. Every node
+ * forward, no bias on the root x. */
+static void model(TGraph *t, PcnActivation a1, PcnActivation a2, PcnActivation ay) {
+  tg_init(t, "bp");
+  tg_node(t, "x", 4, PCN_ACT_IDENTITY, TG_INPUT, PCN_INIT_FORWARD);
+  tg_node(t, "h1", 5, a1, TG_FREE, PCN_INIT_FORWARD);
+  tg_node(t, "h2", 4, a2, TG_FREE, PCN_INIT_FORWARD);
+  tg_node(t, "y", 3, ay, TG_TARGET, PCN_INIT_FORWARD);
   tg_edge(t, X, H1), tg_edge(t, H1, H2), tg_edge(t, H2, Y);
   tg_edge(t, X, H2), tg_edge(t, H1, Y);
+  t->g.nodes[X].bias = false;
 }
 
-typedef struct Run {
-  PcnArena arena;
-  PcnAnalysis *an;
-  PcnSchedule *s;
-  PcnPlan *p;
-} Run;
+typedef TRun Run;
 
-static int run_open(Run *r, TG *t, PcnMethod method, int T, PcnOptimizer learning,
+static int run_open(Run *r, TGraph *t, PcnMethod method, int T, PcnOptimizer learning,
                     const PcnBackend *be) {
-  pcn_arena_init(&r->arena);
-  r->an = pcn_analyze(&r->arena, &t->g);
   PcnTrainConfig tc;
   memset(&tc, 0, sizeof tc);
   tc.fraction = 1.0f;
@@ -97,23 +54,15 @@ static int run_open(Run *r, TG *t, PcnMethod method, int T, PcnOptimizer learnin
   tc.inference.lr = 0.1f;
   tc.learning = learning;
   tc.method = method;
-  r->s = r->an ? pcn_schedule_build(&r->arena, &t->g, r->an, &tc, NULL, 100) : NULL;
-  if (!r->s) return -1;
   PcnPlanConfig cfg = pcn_plan_config_default();
   cfg.max_batch = NB;
   cfg.train_inference = tc.inference;
   cfg.learning = learning;
   cfg.seed = 9;
   cfg.backend = be;
-  char err[256];
-  r->p = pcn_plan_create(r->s, &cfg, err, sizeof err);
-  if (!r->p) printf("\n  plan: %s\n", err);
-  return r->p ? 0 : -1;
-}
-
-static void run_close(Run *r) {
-  pcn_plan_destroy(r->p);
-  pcn_arena_free(&r->arena);
+  int rc = trun_open(r, &t->g, &tc, NULL, 100, &cfg);
+  if (rc) printf("\n  plan: %s\n", r->err);
+  return rc;
 }
 
 static PcnOptimizer frozen(void) {
@@ -146,18 +95,18 @@ typedef struct Params {
   double *w[MAXE], *b[MAXN];
 } Params;
 
-static double loss(const TG *t, const Params *P) {
+static double loss(const TGraph *t, const Params *P) {
   double total = 0;
   for (int i = 0; i < NB; i++) {
     double h[MAXN][8];
     for (int j = 0; j < 4; j++) h[X][j] = xs[i * 4 + j];
     for (int v = H1; v <= Y; v++) { /* nodes are in topological order */
-      const PcnNode *nd = &t->nodes[v];
+      const PcnNode *nd = &t->g.nodes[v];
       for (int j = 0; j < nd->size; j++) {
         double a = P->b[v][j];
         for (int k = 0; k < nd->nin; k++) {
-          int e = nd->in_edges[k], u = t->edges[e].src;
-          for (int q = 0; q < t->nodes[u].size; q++) a += h[u][q] * P->w[e][q * nd->size + j];
+          int e = nd->in_edges[k], u = t->g.edges[e].src;
+          for (int q = 0; q < t->g.nodes[u].size; q++) a += h[u][q] * P->w[e][q * nd->size + j];
         }
         h[v][j] = act_d(nd->act, a);
       }
@@ -188,7 +137,7 @@ static void test_finite_differences(void) {
   PcnRng rng;
   pcn_rng_init(&rng, 21, 0);
   for (int k = 0; k < 3; k++) {
-    TG t;
+    TGraph t;
     model(&t, acts[k][0], acts[k][1], acts[k][2]);
     Run r;
     CU_ASSERT_EQUAL_FATAL(run_open(&r, &t, PCN_METHOD_BP, 7, frozen(), NULL), 0);
@@ -196,7 +145,7 @@ static void test_finite_differences(void) {
     one_batch(&r, PCN_METHOD_BP, 0);
     Params P;
     for (int e = 0; e < t.g.nedges; e++) {
-      int sz = t.nodes[t.edges[e].src].size * t.nodes[t.edges[e].dst].size;
+      int sz = t.g.nodes[t.g.edges[e].src].size * t.g.nodes[t.g.edges[e].dst].size;
       P.w[e] = malloc(sizeof(double) * sz);
       const float *w = pcn_plan_edge_buffer(r.p, PCN_BUF_W, e);
       for (int i = 0; i < sz; i++) P.w[e][i] = w[i];
@@ -204,7 +153,7 @@ static void test_finite_differences(void) {
     for (int v = 0; v < t.g.nnodes; v++) {
       P.b[v] = calloc(8, sizeof(double));
       const float *b = pcn_plan_node_buffer(r.p, PCN_BUF_B, v);
-      for (int i = 0; b && i < t.nodes[v].size; i++) P.b[v][i] = b[i];
+      for (int i = 0; b && i < t.g.nodes[v].size; i++) P.b[v][i] = b[i];
     }
     /* the loss itself: energy of y after TRAIN_INIT, summed over rows */
     double L = loss(&t, &P);
@@ -212,7 +161,7 @@ static void test_finite_differences(void) {
     const double eps = 1e-6;
     double worst = 0, scale = 0;
     for (int e = 0; e < t.g.nedges; e++) {
-      int sz = t.nodes[t.edges[e].src].size * t.nodes[t.edges[e].dst].size;
+      int sz = t.g.nodes[t.g.edges[e].src].size * t.g.nodes[t.g.edges[e].dst].size;
       const float *dw = pcn_plan_edge_buffer(r.p, PCN_BUF_DW, e);
       for (int i = 0; i < sz; i++) {
         double keep = P.w[e][i];
@@ -228,7 +177,7 @@ static void test_finite_differences(void) {
     }
     for (int v = H1; v <= Y; v++) {
       const float *db = pcn_plan_node_buffer(r.p, PCN_BUF_DB, v);
-      for (int i = 0; i < t.nodes[v].size; i++) {
+      for (int i = 0; i < t.g.nodes[v].size; i++) {
         double keep = P.b[v][i];
         P.b[v][i] = keep + eps;
         double lp = loss(&t, &P);
@@ -245,7 +194,8 @@ static void test_finite_differences(void) {
     CU_ASSERT(worst < 1e-4 * scale + 1e-7);
     for (int e = 0; e < t.g.nedges; e++) free(P.w[e]);
     for (int v = 0; v < t.g.nnodes; v++) free(P.b[v]);
-    run_close(&r);
+    trun_close(&r);
+    tg_free(&t);
   }
   printf("\n");
 }
@@ -253,7 +203,7 @@ static void test_finite_differences(void) {
 /* 2L - 1 per update, in the schedule and as the runtime counts it; T is
  * ignored, the step program is empty. */
 static void test_smm(void) {
-  TG t;
+  TGraph t;
   model(&t, PCN_ACT_TANH, PCN_ACT_TANH, PCN_ACT_IDENTITY);
   Run r;
   PcnOptimizer adamw = pcn_optimizer_default(PCN_OPT_ADAMW);
@@ -271,7 +221,8 @@ static void test_smm(void) {
   double before = pcn_plan_node_energy(r.p, Y);
   for (int i = 0; i < 50; i++) one_batch(&r, PCN_METHOD_BP, 0);
   CU_ASSERT(pcn_plan_node_energy(r.p, Y) < 0.5 * before);
-  run_close(&r);
+  trun_close(&r);
+  tg_free(&t);
 }
 
 static int compare(PcnPlan *a, PcnPlan *b, const char *where) {
@@ -293,7 +244,7 @@ static int compare(PcnPlan *a, PcnPlan *b, const char *where) {
 }
 
 static void test_jit_differential(void) {
-  TG t;
+  TGraph t;
   model(&t, PCN_ACT_GELU, PCN_ACT_ELU, PCN_ACT_SIGMOID);
   Run ref, jit;
   PcnOptimizer adamw = pcn_optimizer_default(PCN_OPT_ADAMW);
@@ -321,8 +272,9 @@ static void test_jit_differential(void) {
     }
   }
   CU_ASSERT_EQUAL(rc, 0);
-  run_close(&ref);
-  run_close(&jit);
+  trun_close(&ref);
+  trun_close(&jit);
+  tg_free(&t);
 }
 
 /* PC with forward initialization against BP on the same weights and data.
@@ -334,7 +286,7 @@ static void test_jit_differential(void) {
  * for small errors, so the directions agree closely (cosine > 0.95 here)
  * but not exactly. */
 static void test_pc_limit(void) {
-  TG t;
+  TGraph t;
   model(&t, PCN_ACT_TANH, PCN_ACT_TANH, PCN_ACT_IDENTITY);
   Run bp, pc;
   CU_ASSERT_EQUAL_FATAL(run_open(&bp, &t, PCN_METHOD_BP, 0, frozen(), NULL), 0);
@@ -352,7 +304,7 @@ static void test_pc_limit(void) {
   one_batch(&pc, PCN_METHOD_PC, 400);
   double worst = 1;
   for (int e = 0; e < t.g.nedges; e++) {
-    int sz = t.nodes[t.edges[e].src].size * t.nodes[t.edges[e].dst].size;
+    int sz = t.g.nodes[t.g.edges[e].src].size * t.g.nodes[t.g.edges[e].dst].size;
     const float *a = pcn_plan_edge_buffer(bp.p, PCN_BUF_DW, e);
     const float *b = pcn_plan_edge_buffer(pc.p, PCN_BUF_DW, e);
     double ab = 0, aa = 0, bb = 0;
@@ -362,25 +314,26 @@ static void test_pc_limit(void) {
   }
   printf("\n  PC (forward init, T = 400, small error) vs BP: worst cosine %.5f\n", worst);
   CU_ASSERT(worst > 0.95);
-  run_close(&pc);
+  trun_close(&pc);
 
   /* T = 0: the output edges get exactly BP's gradient */
   CU_ASSERT_EQUAL_FATAL(run_open(&pc, &t, PCN_METHOD_PC, 0, frozen(), NULL), 0);
   one_batch(&pc, PCN_METHOD_PC, 0);
   for (int e = 0; e < t.g.nedges; e++) {
-    int sz = t.nodes[t.edges[e].src].size * t.nodes[t.edges[e].dst].size;
+    int sz = t.g.nodes[t.g.edges[e].src].size * t.g.nodes[t.g.edges[e].dst].size;
     const float *a = pcn_plan_edge_buffer(bp.p, PCN_BUF_DW, e);
     const float *b = pcn_plan_edge_buffer(pc.p, PCN_BUF_DW, e);
     double d = 0, nb = 0;
     for (int i = 0; i < sz; i++) d = fmax(d, fabs((double)a[i] - b[i])), nb = fmax(nb, fabs(b[i]));
-    if (t.edges[e].dst == Y) {
+    if (t.g.edges[e].dst == Y) {
       CU_ASSERT(d <= 1e-6 * (1 + nb));
     } else {
       CU_ASSERT(nb == 0.0);
     }
   }
-  run_close(&bp);
-  run_close(&pc);
+  trun_close(&bp);
+  trun_close(&pc);
+  tg_free(&t);
 }
 
 int main(void) {

@@ -21,57 +21,20 @@
 #include "pcn/optim.h"
 #include "pcn/rng.h"
 #include "pcn/schedule.h"
+#include "testgraph.h"
 #include "testutil.h"
 
 /* ---- small graphs built directly as Graph IR ---------------------------- */
 
-#define MAXN 8
+#define MAXN 8  /* nodes and edges of the largest graph here */
 #define MAXE 16
 
-typedef struct TG {
-  PcnGraph g;
-  PcnNode nodes[MAXN];
-  PcnEdge edges[MAXE];
-  int in[MAXN][MAXE], out[MAXN][MAXE];
-  char names[MAXN][8];
-} TG;
-
-/* clamp: 0 free, 1 input (clamped always), 2 target (clamped in training) */
-static int tg_node(TG *t, int size, PcnActivation act, int clamp, PcnInitKind init) {
-  int v = t->g.nnodes++;
-  PcnNode *nd = &t->nodes[v];
-  memset(nd, 0, sizeof *nd);
-  snprintf(t->names[v], sizeof t->names[v], "n%d", v);
-  nd->name = t->names[v];
-  nd->size = size;
-  nd->ndims = 1;
-  nd->dims[0] = size;
-  nd->act = act;
-  nd->bias = true;
-  nd->init.kind = init;
-  nd->init.std = 1.0f;
-  nd->clamp = clamp == 1 ? PCN_CLAMP_IMAGE : clamp == 2 ? PCN_CLAMP_LABEL : PCN_CLAMP_NONE;
-  nd->clamp_train = clamp != 0;
-  nd->clamp_eval = clamp == 1;
-  nd->in_edges = t->in[v];
-  nd->out_edges = t->out[v];
+/* Nodes n0, n1, ... with a bias; a random initializer draws N(0, 1).
+ * clamp: TG_FREE (0), TG_INPUT (1) or TG_TARGET (2). */
+static int add_node(TGraph *t, int size, PcnActivation act, int clamp, PcnInitKind init) {
+  int v = tg_node(t, NULL, size, act, clamp, init);
+  t->g.nodes[v].init.std = 1.0f;
   return v;
-}
-
-static void tg_edge(TG *t, int u, int v) {
-  int e = t->g.nedges++;
-  t->edges[e].src = u;
-  t->edges[e].dst = v;
-  t->edges[e].kind = PCN_EDGE_DENSE;
-  t->nodes[u].out_edges[t->nodes[u].nout++] = e;
-  t->nodes[v].in_edges[t->nodes[v].nin++] = e;
-}
-
-static void tg_init(TG *t) {
-  memset(t, 0, sizeof *t);
-  t->g.name = "test";
-  t->g.nodes = t->nodes;
-  t->g.edges = t->edges;
 }
 
 enum { TOPO_CHAIN, TOPO_SKIP, TOPO_TWO_INPUTS, TOPO_CYCLE, TOPO_GENERATIVE, TOPO_COUNT };
@@ -79,49 +42,49 @@ static const char *topo_name[TOPO_COUNT] = {"chain", "skip", "two inputs", "cycl
                                            "generative"};
 
 /* Topologies with random sizes 2..5; act < 0 gives each node its own. */
-static void build_topology(TG *t, int topo, int act, PcnInitKind hidden, PcnRng *r) {
-  tg_init(t);
+static void build_topology(TGraph *t, int topo, int act, PcnInitKind hidden, PcnRng *r) {
+  tg_init(t, "test");
 #define SZ() (2 + (int)pcn_rng_below(r, 4))
 #define ACT(i) (act >= 0 ? (PcnActivation)act : (PcnActivation)(((i) + topo) % PCN_ACT_COUNT))
   switch (topo) {
   case TOPO_CHAIN: {
-    int x = tg_node(t, SZ(), ACT(0), 1, PCN_INIT_ZERO);
-    int h1 = tg_node(t, SZ(), ACT(1), 0, hidden);
-    int h2 = tg_node(t, SZ(), ACT(2), 0, hidden);
-    int y = tg_node(t, SZ(), ACT(3), 2, hidden);
+    int x = add_node(t, SZ(), ACT(0), 1, PCN_INIT_ZERO);
+    int h1 = add_node(t, SZ(), ACT(1), 0, hidden);
+    int h2 = add_node(t, SZ(), ACT(2), 0, hidden);
+    int y = add_node(t, SZ(), ACT(3), 2, hidden);
     tg_edge(t, x, h1), tg_edge(t, h1, h2), tg_edge(t, h2, y);
     break;
   }
   case TOPO_SKIP: {
-    int x = tg_node(t, SZ(), ACT(0), 1, PCN_INIT_ZERO);
-    int h1 = tg_node(t, SZ(), ACT(1), 0, hidden);
-    int h2 = tg_node(t, SZ(), ACT(2), 0, hidden);
-    int y = tg_node(t, SZ(), ACT(3), 2, hidden);
+    int x = add_node(t, SZ(), ACT(0), 1, PCN_INIT_ZERO);
+    int h1 = add_node(t, SZ(), ACT(1), 0, hidden);
+    int h2 = add_node(t, SZ(), ACT(2), 0, hidden);
+    int y = add_node(t, SZ(), ACT(3), 2, hidden);
     tg_edge(t, x, h1), tg_edge(t, h1, h2), tg_edge(t, h2, y);
     tg_edge(t, x, h2), tg_edge(t, h1, y);
     break;
   }
   case TOPO_TWO_INPUTS: {
-    int x1 = tg_node(t, SZ(), ACT(0), 1, PCN_INIT_ZERO);
-    int x2 = tg_node(t, SZ(), ACT(1), 1, PCN_INIT_ZERO);
-    int h1 = tg_node(t, SZ(), ACT(2), 0, hidden);
-    int y = tg_node(t, SZ(), ACT(3), 2, hidden);
+    int x1 = add_node(t, SZ(), ACT(0), 1, PCN_INIT_ZERO);
+    int x2 = add_node(t, SZ(), ACT(1), 1, PCN_INIT_ZERO);
+    int h1 = add_node(t, SZ(), ACT(2), 0, hidden);
+    int y = add_node(t, SZ(), ACT(3), 2, hidden);
     tg_edge(t, x1, h1), tg_edge(t, x2, h1), tg_edge(t, h1, y), tg_edge(t, x2, y);
     break;
   }
   case TOPO_CYCLE: { /* x -> h1 <-> h2 -> y, with a self-loop on h2 */
-    int x = tg_node(t, SZ(), ACT(0), 1, PCN_INIT_ZERO);
-    int h1 = tg_node(t, SZ(), ACT(1), 0, PCN_INIT_ZERO);
-    int h2 = tg_node(t, SZ(), ACT(2), 0, PCN_INIT_ZERO);
-    int y = tg_node(t, SZ(), ACT(3), 2, PCN_INIT_ZERO);
+    int x = add_node(t, SZ(), ACT(0), 1, PCN_INIT_ZERO);
+    int h1 = add_node(t, SZ(), ACT(1), 0, PCN_INIT_ZERO);
+    int h2 = add_node(t, SZ(), ACT(2), 0, PCN_INIT_ZERO);
+    int y = add_node(t, SZ(), ACT(3), 2, PCN_INIT_ZERO);
     tg_edge(t, x, h1), tg_edge(t, h1, h2), tg_edge(t, h2, h1), tg_edge(t, h2, h2);
     tg_edge(t, h2, y);
     break;
   }
   case TOPO_GENERATIVE: { /* free latent root z -> h1 -> image */
-    int z = tg_node(t, SZ(), ACT(0), 0, PCN_INIT_ZERO);
-    int h1 = tg_node(t, SZ(), ACT(1), 0, PCN_INIT_ZERO);
-    int img = tg_node(t, SZ(), ACT(2), 1, PCN_INIT_ZERO);
+    int z = add_node(t, SZ(), ACT(0), 0, PCN_INIT_ZERO);
+    int h1 = add_node(t, SZ(), ACT(1), 0, PCN_INIT_ZERO);
+    int img = add_node(t, SZ(), ACT(2), 1, PCN_INIT_ZERO);
     tg_edge(t, z, h1), tg_edge(t, h1, img);
     break;
   }
@@ -132,7 +95,7 @@ static void build_topology(TG *t, int topo, int act, PcnInitKind hidden, PcnRng 
 
 /* A compiled test model: graph, analysis, schedule, plan. */
 typedef struct Model {
-  TG t;
+  TGraph t;
   PcnArena arena;
   PcnSchedule *s;
   PcnPlan *p;
@@ -169,10 +132,16 @@ static int model_plan(Model *m, PcnPlanConfig *cfg) {
   return m->p ? 0 : -1;
 }
 
-static void model_free(Model *m) {
+/* Frees the plan and schedule; the graph stays. */
+static void model_unplan(Model *m) {
   pcn_plan_destroy(m->p);
   m->p = NULL;
   pcn_arena_free(&m->arena);
+}
+
+static void model_free(Model *m) {
+  model_unplan(m);
+  tg_free(&m->t);
 }
 
 /* Gradient-check configuration: no movement of h (alpha 0) and none of W
@@ -327,7 +296,7 @@ static int gradient_check(int topo, int act, uint64_t seed) {
   double gmax = 0;
   char what[64];
   for (int v = 0; v < g->nnodes; v++) {
-    if (m.t.nodes[v].clamp_train) continue;
+    if (m.t.g.nodes[v].clamp_train) continue;
     int cnt = n * g->nodes[v].size;
     double *want = malloc(cnt * sizeof *want);
     for (int i = 0; i < cnt; i++) want[i] = central_diff(g, &d, &d.H[v][i], 1.0);
@@ -388,7 +357,7 @@ static void test_energy_falls_monotonically(void) {
       const PcnGraph *g = &m.t.g;
       int n = 4;
       for (int v = 0; v < g->nnodes; v++)
-        if (m.t.nodes[v].clamp_train)
+        if (m.t.g.nodes[v].clamp_train)
           fill_uniform(pcn_plan_node_buffer(m.p, PCN_BUF_H, v), (size_t)n * g->nodes[v].size,
                        &r, 0.0, 1.0);
       CU_ASSERT_EQUAL(pcn_exec_run(m.p, PCN_PROG_TRAIN_INIT, n), 0);
@@ -429,10 +398,10 @@ static void test_forward_init_zero_hidden_errors(void) {
       const PcnGraph *g = &m.t.g;
       int n = 4, y = g->nnodes - 1;
       for (int v = 0; v < g->nnodes; v++)
-        if (m.t.nodes[v].clamp_train)
+        if (m.t.g.nodes[v].clamp_train)
           CU_ASSERT_EQUAL(pcn_plan_set_clamp(m.p, v, (float[64]){0}, n), 0);
       for (int v = 0; v < g->nnodes; v++)
-        if (m.t.nodes[v].clamp_train)
+        if (m.t.g.nodes[v].clamp_train)
           fill_uniform(pcn_plan_node_buffer(m.p, PCN_BUF_H, v), (size_t)n * g->nodes[v].size,
                        &r, 0.0, 1.0);
       CU_ASSERT_EQUAL(pcn_exec_run(m.p, PCN_PROG_TRAIN_INIT, n), 0);
@@ -457,10 +426,10 @@ static void test_forward_init_zero_hidden_errors(void) {
 
 static void chain_model(Model *m, PcnInitKind hidden, int size) {
   memset(m, 0, sizeof *m);
-  tg_init(&m->t);
-  int x = tg_node(&m->t, size, PCN_ACT_IDENTITY, 1, PCN_INIT_ZERO);
-  int h = tg_node(&m->t, size, PCN_ACT_TANH, 0, hidden);
-  int y = tg_node(&m->t, 3, PCN_ACT_SIGMOID, 2, hidden);
+  tg_init(&m->t, "test");
+  int x = add_node(&m->t, size, PCN_ACT_IDENTITY, 1, PCN_INIT_ZERO);
+  int h = add_node(&m->t, size, PCN_ACT_TANH, 0, hidden);
+  int y = add_node(&m->t, 3, PCN_ACT_SIGMOID, 2, hidden);
   tg_edge(&m->t, x, h);
   tg_edge(&m->t, h, y);
 }
@@ -468,10 +437,10 @@ static void chain_model(Model *m, PcnInitKind hidden, int size) {
 static void test_kaiming_uniform_init(void) {
   Model m;
   memset(&m, 0, sizeof m);
-  tg_init(&m.t);
-  int x1 = tg_node(&m.t, 300, PCN_ACT_IDENTITY, 1, PCN_INIT_ZERO);
-  int x2 = tg_node(&m.t, 100, PCN_ACT_IDENTITY, 1, PCN_INIT_ZERO);
-  int h = tg_node(&m.t, 50, PCN_ACT_RELU, 0, PCN_INIT_ZERO);
+  tg_init(&m.t, "test");
+  int x1 = add_node(&m.t, 300, PCN_ACT_IDENTITY, 1, PCN_INIT_ZERO);
+  int x2 = add_node(&m.t, 100, PCN_ACT_IDENTITY, 1, PCN_INIT_ZERO);
+  int h = add_node(&m.t, 50, PCN_ACT_RELU, 0, PCN_INIT_ZERO);
   tg_edge(&m.t, x1, h);
   tg_edge(&m.t, x2, h);
   PcnPlanConfig cfg = frozen_config(42);
@@ -480,7 +449,7 @@ static void test_kaiming_uniform_init(void) {
   const double bound = 1.0 / sqrt(400.0);
   for (int e = 0; e < 2; e++) {
     const float *w = pcn_plan_edge_buffer(m.p, PCN_BUF_W, e);
-    int cnt = m.t.nodes[m.t.edges[e].src].size * 50;
+    int cnt = m.t.g.nodes[m.t.g.edges[e].src].size * 50;
     double sum = 0, sq = 0, mx = 0;
     for (int i = 0; i < cnt; i++) sum += w[i], sq += (double)w[i] * w[i], mx = fmax(mx, fabs(w[i]));
     CU_ASSERT(mx <= bound);
@@ -495,16 +464,11 @@ static void test_kaiming_uniform_init(void) {
   CU_ASSERT(bm <= bound && bm > 0.5 * bound);
   /* Same seed, same weights; another seed, others. */
   Model m2;
-  memcpy(&m2.t, &m.t, sizeof m.t);
-  for (int v = 0; v < m2.t.g.nnodes; v++) {
-    m2.t.nodes[v].in_edges = m2.t.in[v], m2.t.nodes[v].out_edges = m2.t.out[v];
-    m2.t.nodes[v].name = m2.t.names[v];
-  }
-  m2.t.g.nodes = m2.t.nodes, m2.t.g.edges = m2.t.edges;
+  tg_copy(&m2.t, &m.t);
   CU_ASSERT_EQUAL_FATAL(model_plan(&m2, &cfg), 0);
   CU_ASSERT(memcmp(pcn_plan_edge_buffer(m.p, PCN_BUF_W, 0), pcn_plan_edge_buffer(m2.p, PCN_BUF_W, 0),
                    300 * 50 * sizeof(float)) == 0);
-  model_free(&m2);
+  model_unplan(&m2);
   cfg.seed = 43;
   CU_ASSERT_EQUAL_FATAL(model_plan(&m2, &cfg), 0);
   CU_ASSERT(memcmp(pcn_plan_edge_buffer(m.p, PCN_BUF_W, 0), pcn_plan_edge_buffer(m2.p, PCN_BUF_W, 0),
@@ -694,11 +658,11 @@ static void test_null_and_random_init(void) {
 
   /* random(mean, std) from the node-init stream */
   memset(&m, 0, sizeof m);
-  tg_init(&m.t);
-  int x = tg_node(&m.t, 4, PCN_ACT_IDENTITY, 1, PCN_INIT_ZERO);
-  int hr = tg_node(&m.t, 500, PCN_ACT_TANH, 0, PCN_INIT_RANDOM);
-  m.t.nodes[hr].init.mean = 2.0f;
-  m.t.nodes[hr].init.std = 0.5f;
+  tg_init(&m.t, "test");
+  int x = add_node(&m.t, 4, PCN_ACT_IDENTITY, 1, PCN_INIT_ZERO);
+  int hr = add_node(&m.t, 500, PCN_ACT_TANH, 0, PCN_INIT_RANDOM);
+  m.t.g.nodes[hr].init.mean = 2.0f;
+  m.t.g.nodes[hr].init.std = 0.5f;
   tg_edge(&m.t, x, hr);
   cfg = frozen_config(8);
   cfg.max_batch = 8;

@@ -6,85 +6,17 @@
 #include "pcn/analysis.h"
 #include "pcn/schedule.h"
 #include "report.h"
+#include "testgraph.h"
 #include "testutil.h"
-
-/* ---- building graphs directly -------------------------------------- */
-
-typedef struct TGraph {
-  PcnArena arena;
-  PcnGraph g;
-  int cap_edges;
-} TGraph;
-
-static void tg_init(TGraph *t, int n) {
-  memset(t, 0, sizeof *t);
-  pcn_arena_init(&t->arena);
-  t->g.name = "m";
-  t->g.nnodes = n;
-  t->g.nodes = pcn_arena_array(&t->arena, (size_t)n + 1, sizeof(PcnNode));
-  for (int i = 0; i < n; i++) {
-    t->g.nodes[i].name = pcn_arena_printf(&t->arena, "n%d", i);
-    t->g.nodes[i].size = 4;
-    t->g.nodes[i].bias = true;
-  }
-  t->cap_edges = 16;
-  t->g.edges = malloc((size_t)t->cap_edges * sizeof(PcnEdge));
-}
-
-static void tg_edge(TGraph *t, int u, int v) {
-  if (t->g.nedges == t->cap_edges) {
-    t->cap_edges *= 2;
-    t->g.edges = realloc(t->g.edges, (size_t)t->cap_edges * sizeof(PcnEdge));
-  }
-  PcnEdge *e = &t->g.edges[t->g.nedges++];
-  memset(e, 0, sizeof *e);
-  e->src = u;
-  e->dst = v;
-}
-
-/* Fills in_edges/out_edges from the edge list. */
-static void tg_finish(TGraph *t) {
-  PcnGraph *g = &t->g;
-  for (int i = 0; i < g->nnodes; i++) g->nodes[i].nin = g->nodes[i].nout = 0;
-  for (int e = 0; e < g->nedges; e++) {
-    g->nodes[g->edges[e].src].nout++;
-    g->nodes[g->edges[e].dst].nin++;
-  }
-  for (int i = 0; i < g->nnodes; i++) {
-    PcnNode *nd = &g->nodes[i];
-    nd->in_edges = pcn_arena_array(&t->arena, (size_t)nd->nin + 1, sizeof(int));
-    nd->out_edges = pcn_arena_array(&t->arena, (size_t)nd->nout + 1, sizeof(int));
-    nd->nin = nd->nout = 0;
-  }
-  for (int e = 0; e < g->nedges; e++) {
-    PcnNode *s = &g->nodes[g->edges[e].src], *d = &g->nodes[g->edges[e].dst];
-    s->out_edges[s->nout++] = e;
-    d->in_edges[d->nin++] = e;
-  }
-}
-
-static void tg_free(TGraph *t) {
-  free(t->g.edges);
-  pcn_arena_free(&t->arena);
-}
-
-static void clamp(TGraph *t, int v, PcnClampSource src, bool train, bool eval) {
-  t->g.nodes[v].clamp = src;
-  t->g.nodes[v].clamp_train = train;
-  t->g.nodes[v].clamp_eval = eval;
-}
-
-static void set_init(TGraph *t, int v, PcnInitKind k) { t->g.nodes[v].init.kind = k; }
 
 /* Chain x -> h1 -> ... -> h(L-1) -> y of L weight matrices; hidden
  * nodes 1..m forward, the rest `rest`. */
 static void chain(TGraph *t, int L, int m, PcnInitKind rest) {
-  tg_init(t, L + 1);
+  tg_init_n(t, L + 1);
   for (int i = 0; i < L; i++) tg_edge(t, i, i + 1);
-  tg_finish(t);
-  clamp(t, 0, PCN_CLAMP_IMAGE, true, true);
-  clamp(t, L, PCN_CLAMP_LABEL, true, false);
-  for (int i = 1; i < L; i++) set_init(t, i, i <= m ? PCN_INIT_FORWARD : rest);
+  tg_clamp(t, 0, PCN_CLAMP_IMAGE, true, true);
+  tg_clamp(t, L, PCN_CLAMP_LABEL, true, false);
+  for (int i = 1; i < L; i++) tg_set_init(t, i, i <= m ? PCN_INIT_FORWARD : rest);
 }
 
 static PcnTrainConfig train_cfg(int T, int batch) {
@@ -213,15 +145,14 @@ static int count_ops(const PcnPhaseProgram *p, PcnOpKind k) {
 static void test_program_structure(void) {
   /* x -> h1 -> h2 -> y plus a skip x -> h2; h1 forward, h2 zero */
   TGraph t;
-  tg_init(&t, 4);
+  tg_init_n(&t, 4);
   tg_edge(&t, 0, 1);
   tg_edge(&t, 1, 2);
   tg_edge(&t, 2, 3);
   tg_edge(&t, 0, 2);
-  tg_finish(&t);
-  clamp(&t, 0, PCN_CLAMP_IMAGE, true, true);
-  clamp(&t, 3, PCN_CLAMP_LABEL, true, false);
-  set_init(&t, 1, PCN_INIT_FORWARD);
+  tg_clamp(&t, 0, PCN_CLAMP_IMAGE, true, true);
+  tg_clamp(&t, 3, PCN_CLAMP_LABEL, true, false);
+  tg_set_init(&t, 1, PCN_INIT_FORWARD);
   t.g.nodes[1].size = 7;
   PcnTrainConfig tc = train_cfg(3, 8);
   tc.inference.momentum = 0.5f;
@@ -305,11 +236,10 @@ static void test_program_structure(void) {
 static void test_generative(void) {
   /* decoder z -> h1 -> h2 -> x, image clamped on x */
   TGraph t;
-  tg_init(&t, 4);
+  tg_init_n(&t, 4);
   for (int i = 0; i < 3; i++) tg_edge(&t, i, i + 1);
-  tg_finish(&t);
-  clamp(&t, 3, PCN_CLAMP_IMAGE, true, true);
-  set_init(&t, 0, PCN_INIT_RANDOM);
+  tg_clamp(&t, 3, PCN_CLAMP_IMAGE, true, true);
+  tg_set_init(&t, 0, PCN_INIT_RANDOM);
   PcnTrainConfig tc = train_cfg(4, 10);
   PcnEvalConfig ec;
   memset(&ec, 0, sizeof ec);
@@ -413,14 +343,13 @@ static void test_printers(void) {
   free(dot);
   tg_free(&t);
 
-  tg_init(&t, 3);
+  tg_init_n(&t, 3);
   tg_edge(&t, 0, 1);
   tg_edge(&t, 1, 2);
   tg_edge(&t, 2, 1);
-  tg_finish(&t);
-  clamp(&t, 0, PCN_CLAMP_IMAGE, true, true);
-  set_init(&t, 1, PCN_INIT_FORWARD);
-  set_init(&t, 2, PCN_INIT_FORWARD);
+  tg_clamp(&t, 0, PCN_CLAMP_IMAGE, true, true);
+  tg_set_init(&t, 1, PCN_INIT_FORWARD);
+  tg_set_init(&t, 2, PCN_INIT_FORWARD);
   an = pcn_analyze(&t.arena, &t.g);
   f = open_memstream(&dot, &len);
   pcn_report_dot(f, &t.g, an);
