@@ -13,6 +13,7 @@
 #include "pcn/optim.h"
 #include "pcn/rng.h"
 #include "pcn/schedule.h"
+#include "testgraph.h"
 #include "testutil.h"
 
 static void fill(PcnRng *r, float *x, size_t n, double scale) {
@@ -228,12 +229,8 @@ static int model_new(Model *m, const char *src, int batch) {
   memset(m, 0, sizeof *m);
   pcn_arena_init(&m->arena);
   pcn_diag_init(&m->diag);
-  PcnCompileOptions opts = {0};
-  m->c = pcn_compile_string(&m->arena, &m->diag, "mem.pcn", src, &opts);
-  if (!m->c || m->diag.nerrors) {
-    pcn_diag_print(&m->diag, stderr, 0);
-    return -1;
-  }
+  m->c = tg_compile(&m->arena, &m->diag, "mem.pcn", src);
+  if (!m->c) return -1;
   const PcnTrainConfig *tc = m->c->ntrains ? &m->c->trains[0] : NULL;
   const PcnEvalConfig *ec = m->c->nevals ? &m->c->evals[0] : NULL;
   m->s = pcn_schedule_build(&m->arena, m->c->models[0], pcn_compilation_analysis(m->c, 0), tc,

@@ -13,6 +13,7 @@
 #include "pcn/checkpoint.h"
 #include "pcn/schedule.h"
 #include "pcn/train.h"
+#include "testgraph.h"
 #include "testutil.h"
 
 /* 4 well separated gaussian clusters in 8 dimensions; a 8-16-4 PC
@@ -40,12 +41,8 @@ static int setup(Setup *u, const char *src) {
   memset(u, 0, sizeof *u);
   pcn_arena_init(&u->arena);
   pcn_diag_init(&u->diag);
-  PcnCompileOptions opts = {0};
-  u->c = pcn_compile_string(&u->arena, &u->diag, "test.pcn", src, &opts);
-  if (!u->c || u->diag.nerrors > 0) {
-    pcn_diag_print(&u->diag, stderr, 0);
-    return -1;
-  }
+  u->c = tg_compile(&u->arena, &u->diag, "test.pcn", src);
+  if (!u->c) return -1;
   const PcnCompilation *c = u->c;
   if (c->ntrains < 1 || c->nevals < 1) return -1;
   u->train = c->trains[0];

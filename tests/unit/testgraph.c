@@ -142,3 +142,13 @@ void trun_close(TRun *r) {
   r->p = NULL;
   pcn_arena_free(&r->arena);
 }
+
+PcnCompilation *tg_compile(PcnArena *arena, PcnDiag *diag, const char *file, const char *src) {
+  PcnCompileOptions opts = {0};
+  PcnCompilation *c = pcn_compile_string(arena, diag, file, src, &opts);
+  if (!c || diag->nerrors > 0) {
+    pcn_diag_print(diag, stderr, 0);
+    return NULL;
+  }
+  return c;
+}

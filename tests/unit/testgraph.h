@@ -14,6 +14,7 @@
 
 #include <stdint.h>
 
+#include "compile.h"
 #include "pcn/analysis.h"
 #include "pcn/arena.h"
 #include "pcn/exec.h"
@@ -69,5 +70,12 @@ typedef struct TRun {
 int trun_open(TRun *r, const PcnGraph *g, const PcnTrainConfig *tc, const PcnEvalConfig *ec,
               int64_t samples, const PcnPlanConfig *cfg);
 void trun_close(TRun *r);
+
+/* ---- compiled sources ---------------------------------------------------- */
+
+/* Compiles src (called `file` in messages) into arena, diagnostics into
+ * diag (both initialized by the caller); on errors prints them to stderr
+ * and returns NULL. */
+PcnCompilation *tg_compile(PcnArena *arena, PcnDiag *diag, const char *file, const char *src);
 
 #endif
