@@ -189,7 +189,9 @@ int main(int argc, char **argv) {
   for (int i = 0; i < BATCH * 784; i++) x[i] = (float)pcn_rng_uniform(&r);
   for (int i = 0; i < BATCH; i++) y[i * 10 + (int)pcn_rng_below(&r, 10)] = 1.0f;
 
+  double t_plan = now();
   PcnPlan *jit = make_plan(s, pcn_backend_jit());
+  double t_batch = now();
   if (!jit) return 1;
   double compile = pcn_jit_last_compile_seconds();
   PcnJitTimes jt;
@@ -200,6 +202,13 @@ int main(int argc, char **argv) {
   double t0 = now();
   for (int b = 1; b < batches; b++) train_batch(jit, BATCH);
   double jit_batch = (now() - t0) / (batches - 1);
+  /* Evaluation compiles on first use: time one evaluation batch. */
+  t0 = now();
+  pcn_plan_begin_batch(jit, PCN_PHASE_EVAL, BATCH, NULL);
+  pcn_exec_run(jit, PCN_PROG_EVAL_INIT, BATCH);
+  pcn_exec_run(jit, PCN_PROG_EVAL_READOUT, BATCH);
+  double first_eval = now() - t0;
+  pcn_jit_last_times(&jt);
 
   t0 = now();
   for (int b = 1; b < batches; b++) gemm_only_batch(jit, s, BATCH, NULL);
@@ -220,10 +229,15 @@ int main(int argc, char **argv) {
          T_STEPS);
   printf("JIT compile (prepare):                    %.3f s\n", compile);
   printf("  setup %.1f ms, codegen %.1f ms, verify %.1f ms, optimize %.1f ms, "
-         "materialize %.1f ms\n",
+         "materialize %.1f ms; thread CPU %.1f ms\n",
          1e3 * jt.setup, 1e3 * jt.codegen, 1e3 * jt.verify, 1e3 * jt.optimize,
-         1e3 * jt.materialize);
+         1e3 * jt.materialize, 1e3 * jt.cpu);
   printf("start to end of first batch (JIT):        %.3f s\n", first);
+  printf("  of which schedule %.1f ms, plan + prepare %.1f ms, first batch %.1f ms\n",
+         1e3 * (t_plan - t_start), 1e3 * (t_batch - t_plan), 1e3 * (first - (t_batch - t_start)));
+  printf("first evaluation batch (JIT, compiles eval_init, eval_readout): %.1f ms "
+         "(lazy compile %.1f ms, optimize %.1f ms)\n",
+         1e3 * first_eval, 1e3 * jt.lazy, 1e3 * jt.lazy_optimize);
   printf("JIT:        %.2f ms/batch  %.2f s/epoch (%d batches timed)\n", 1e3 * jit_batch,
          jit_batch * EPOCH_BATCHES, batches - 1);
   printf("reference:  %.2f ms/batch  %.2f s/epoch (%d batches timed)\n", 1e3 * ref_batch,

@@ -53,6 +53,7 @@ const char *pcn_cg_program_symbol(PcnProgramKind k) {
 typedef struct Cg {
   LLVMContextRef ctx;
   LLVMModuleRef mod;
+  LLVMModuleRef kmod; /* where kernels go: NULL = mod (split builds: its own) */
   LLVMBuilderRef b;
   const PcnSchedule *s;
   const PcnCgOptions *o;
@@ -88,9 +89,37 @@ static LLVMValueRef ci64(Cg *c, long long v) { return LLVMConstInt(c->i64, (unsi
 static LLVMValueRef cf32(Cg *c, float v) { return LLVMConstReal(c->f32, v); }
 
 static LLVMValueRef declare(Cg *c, const char *name, LLVMTypeRef ty) {
-  LLVMValueRef f = LLVMAddFunction(c->mod, name, ty);
+  LLVMValueRef f = LLVMGetNamedFunction(c->mod, name);
+  if (f) return f;
+  f = LLVMAddFunction(c->mod, name, ty);
   LLVMSetLinkage(f, LLVMExternalLinkage);
   return f;
+}
+
+/* The externals generated code calls, declared in c->mod (again after a
+ * switch of modules: get-or-insert). */
+static void declare_externals(Cg *c) {
+  c->f_erff = declare(c, "erff", c->unary_ty);
+  c->f_expf = declare(c, "expf", c->unary_ty);
+  c->f_expm1f = declare(c, "expm1f", c->unary_ty);
+  c->f_tanhf = declare(c, "tanhf", c->unary_ty);
+  c->f_sgemm = declare(c, "cblas_sgemm", c->sgemm_ty);
+  if (c->o && c->o->own_gemm_threads) c->f_rtgemm = declare(c, "pcn_rt_sgemm", c->sgemm_ty);
+  c->f_helper = declare(c, "pcn_rt_jit_op", c->helper_ty);
+  /* Weak: an embedding program without the pcn runtime links fine and
+   * sees NULL here (codegen.h). */
+  LLVMSetLinkage(c->f_helper, LLVMExternalWeakLinkage);
+  if (c->fast) {
+    LLVMTypeRef ov[] = {c->f32};
+    const char *names[] = {"llvm.fma", "llvm.rint", "llvm.fabs", "llvm.copysign"};
+    LLVMValueRef *fns[] = {&c->f_fma, &c->f_rint, &c->f_fabs, &c->f_copysign};
+    for (int i = 0; i < 4; i++) {
+      unsigned id = LLVMLookupIntrinsicID(names[i], strlen(names[i]));
+      *fns[i] = LLVMGetIntrinsicDeclaration(c->mod, id, ov, 1);
+    }
+  }
+  c->f_rows = declare(c, "pcn_rt_rows", c->rowsrt_ty);
+  LLVMSetLinkage(c->f_rows, LLVMExternalWeakLinkage);
 }
 
 static void build_types(Cg *c) {
@@ -103,52 +132,32 @@ static void build_types(Cg *c) {
   c->ppf32 = LLVMPointerType(c->pf32, 0);
   c->pf64 = LLVMPointerType(c->f64, 0);
   c->pi8 = LLVMPointerType(LLVMInt8TypeInContext(x), 0);
-  /* PcnJitState (codegen.h), field for field. */
-  c->state_ty = LLVMStructCreateNamed(x, "PcnJitState");
-  LLVMTypeRef pair = LLVMArrayType(c->f32, 2);
-  LLVMTypeRef fields[] = {c->ppf32, c->pf64, c->pi8, pair, pair};
-  LLVMStructSetBody(c->state_ty, fields, 5, 0);
+  /* PcnJitState (codegen.h), field for field; one named type per context
+   * (split builds put several modules in one context). */
+  c->state_ty = LLVMGetTypeByName2(x, "PcnJitState");
+  if (!c->state_ty) {
+    c->state_ty = LLVMStructCreateNamed(x, "PcnJitState");
+    LLVMTypeRef pair = LLVMArrayType(c->f32, 2);
+    LLVMTypeRef fields[] = {c->ppf32, c->pf64, c->pi8, pair, pair};
+    LLVMStructSetBody(c->state_ty, fields, 5, 0);
+  }
   c->pstate = LLVMPointerType(c->state_ty, 0);
 
   LLVMTypeRef f1[] = {c->f32};
   c->unary_ty = LLVMFunctionType(c->f32, f1, 1, 0);
-  c->f_erff = declare(c, "erff", c->unary_ty);
-  c->f_expf = declare(c, "expf", c->unary_ty);
-  c->f_expm1f = declare(c, "expm1f", c->unary_ty);
-  c->f_tanhf = declare(c, "tanhf", c->unary_ty);
-
   LLVMTypeRef g[] = {c->i32, c->i32, c->i32, c->i32,  c->i32, c->i32, c->f32,
                      c->pf32, c->i32, c->pf32, c->i32, c->f32, c->pf32, c->i32};
   c->sgemm_ty = LLVMFunctionType(LLVMVoidTypeInContext(x), g, 14, 0);
-  c->f_sgemm = declare(c, "cblas_sgemm", c->sgemm_ty);
-  if (c->o && c->o->own_gemm_threads) c->f_rtgemm = declare(c, "pcn_rt_sgemm", c->sgemm_ty);
-
   LLVMTypeRef h[] = {c->pstate, c->i32, c->i32, c->i32, c->i32};
   c->helper_ty = LLVMFunctionType(c->i32, h, 5, 0);
-  c->f_helper = declare(c, "pcn_rt_jit_op", c->helper_ty);
-  /* Weak: an embedding program without the pcn runtime links fine and
-   * sees NULL here (codegen.h). */
-  LLVMSetLinkage(c->f_helper, LLVMExternalWeakLinkage);
-
   c->fast = !(c->o && c->o->exact_math);
-  if (c->fast) {
-    LLVMTypeRef ov[] = {c->f32};
-    const char *names[] = {"llvm.fma", "llvm.rint", "llvm.fabs", "llvm.copysign"};
-    LLVMValueRef *fns[] = {&c->f_fma, &c->f_rint, &c->f_fabs, &c->f_copysign};
-    for (int i = 0; i < 4; i++) {
-      unsigned id = LLVMLookupIntrinsicID(names[i], strlen(names[i]));
-      *fns[i] = LLVMGetIntrinsicDeclaration(c->mod, id, ov, 1);
-    }
-    LLVMTypeRef f3[] = {c->f32, c->f32, c->f32};
-    c->fma_ty = LLVMFunctionType(c->f32, f3, 3, 0);
-  }
-
+  LLVMTypeRef f3[] = {c->f32, c->f32, c->f32};
+  c->fma_ty = LLVMFunctionType(c->f32, f3, 3, 0);
   LLVMTypeRef r[] = {c->pstate, c->i64, c->i64};
   c->rows_ty = LLVMFunctionType(c->f64, r, 3, 0);
   LLVMTypeRef rr[] = {LLVMPointerType(c->rows_ty, 0), c->pstate, c->i64, c->i64};
   c->rowsrt_ty = LLVMFunctionType(c->f64, rr, 4, 0);
-  c->f_rows = declare(c, "pcn_rt_rows", c->rowsrt_ty);
-  LLVMSetLinkage(c->f_rows, LLVMExternalWeakLinkage);
+  if (c->mod) declare_externals(c);
 }
 
 static LLVMValueRef call1(Cg *c, LLVMValueRef fn, LLVMValueRef x, const char *name) {
@@ -283,10 +292,6 @@ static void loop_close(Cg *c, Loop *l) {
   LLVMPositionBuilderAtEnd(c->b, l->exit);
 }
 
-/* Rows of buffer b for this call: n for batch buffers. */
-static LLVMValueRef rows64(Cg *c, int b) {
-  return c->s->buffers[b].batch_rows ? c->n64 : ci64(c, c->s->buffers[b].rows);
-}
 
 /* ---- vectorizable math ----------------------------------------------------
  *
@@ -529,25 +534,116 @@ static LLVMValueRef emit_sumsq(Cg *c, LLVMValueRef X, LLVMValueRef lo, LLVMValue
   return LLVMBuildLoad2(b, c->f64, c->acc, "sumsq");
 }
 
-/* FORWARD_SET and PREDICT share the walk over rows and columns (the bias
- * needs the column); `predict` selects the error part. Rows r0 <= r < r1
- * of the current function; returns the energy sum (double) of those rows
- * for PREDICT, NULL for FORWARD_SET. */
-static LLVMValueRef emit_node_rows(Cg *c, const PcnOp *op, bool predict, bool nobias,
-                                   LLVMValueRef r0, LLVMValueRef r1) {
-  const PcnNode *nd = &c->s->graph->nodes[op->node];
-  int cols = nd->size;
-  LLVMValueRef A = buffer(c, op->pa), H = buffer(c, op->h);
-  /* nobias: A already holds a + b (the products into A were skipped
-   * because they would recompute the same a; see the step analysis). */
-  LLVMValueRef bias = op->bias >= 0 && !nobias ? buffer(c, op->bias) : NULL;
-  LLVMValueRef MU = NULL, E = NULL, G = NULL, DH = NULL;
-  if (predict) {
-    MU = buffer(c, op->mu), E = buffer(c, op->e), G = buffer(c, op->g);
-    DH = op->dh >= 0 ? buffer(c, op->dh) : NULL;
-    LLVMBuildStore(c->b, LLVMConstReal(c->f64, 0.0), c->acc);
+/* ---- kernels: one noinline function per distinct loop -------------------
+ *
+ * The loops of the elementwise ops (PREDICT, FORWARD_SET, UPDATE_H,
+ * BIAS_GRAD) are emitted once per distinct flavour (activation, columns,
+ * bias, dh) as noinline functions, "kernels", with noalias pointer
+ * parameters, and the programs call them. The paper's model has ~40 such
+ * ops over its six programs and six step variants but a handful of
+ * distinct kernels, so the optimizer and the instruction selector see each
+ * activation's vector code a few times instead of forty (the JIT's compile
+ * time was almost all that). One call per op costs nothing against a loop
+ * over n x cols elements. noalias is what the scoped metadata says for the
+ * buffers (disjoint slices of the plan's allocation); when one buffer
+ * fills two roles of an op the kernel is emitted without it. ZERO and the
+ * zero-error PREDICT are llvm.memset / llvm.memcpy. Kernels are internal
+ * unless PcnCgOptions.kernels_external (the JIT's split modules). */
+
+typedef struct Saved {
+  LLVMModuleRef mod;
+  LLVMBasicBlockRef bb;
+  LLVMValueRef fn, st, bufs, acc;
+} Saved;
+
+static void add_attr(Cg *c, LLVMValueRef fn, unsigned idx, const char *name) {
+  unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
+  LLVMAddAttributeAtIndex(fn, idx, LLVMCreateEnumAttribute(c->ctx, kind, 0));
+}
+
+/* The kernel `name`, or NULL after creating it with type fty and
+ * positioning the builder in its entry block (the caller builds the body,
+ * then calls kernel_end with the new function in *made). The first `nptr`
+ * parameters are pointers, noalias when alias_ok. */
+/* The callee for kernel definition k in the current module: k itself, or
+ * its declaration when kernels live in a module of their own. */
+static LLVMValueRef kernel_callee(Cg *c, LLVMValueRef k) {
+  if (!c->kmod || c->kmod == c->mod) return k;
+  size_t len = 0;
+  const char *name = LLVMGetValueName2(k, &len);
+  return declare(c, name, LLVMGlobalGetValueType(k));
+}
+
+static LLVMValueRef kernel_begin(Cg *c, const char *name, LLVMTypeRef fty, unsigned nptr,
+                                 bool alias_ok, Saved *sv, LLVMValueRef *made) {
+  LLVMModuleRef km = c->kmod ? c->kmod : c->mod;
+  LLVMValueRef fn = LLVMGetNamedFunction(km, name);
+  *made = NULL;
+  if (fn) return kernel_callee(c, fn);
+  sv->mod = c->mod;
+  if (km != c->mod) {
+    c->mod = km;
+    declare_externals(c);
   }
-  Loop r = loop_from(c, r0, r1, predict ? "pr.r" : "fs.r");
+  fn = LLVMAddFunction(c->mod, name, fty);
+  LLVMSetLinkage(fn, c->o && c->o->kernels_external ? LLVMExternalLinkage : LLVMInternalLinkage);
+  add_attr(c, fn, LLVMAttributeFunctionIndex, "noinline");
+  add_attr(c, fn, LLVMAttributeFunctionIndex, "nounwind");
+  if (alias_ok)
+    for (unsigned i = 0; i < nptr; i++) add_attr(c, fn, i + 1, "noalias");
+  fn_attrs(c, fn);
+  sv->bb = LLVMGetInsertBlock(c->b);
+  sv->fn = c->fn, sv->st = c->st, sv->bufs = c->bufs, sv->acc = c->acc;
+  c->fn = fn, c->st = NULL, c->bufs = NULL;
+  LLVMPositionBuilderAtEnd(c->b, LLVMAppendBasicBlockInContext(c->ctx, fn, "entry"));
+  c->acc = LLVMBuildAlloca(c->b, c->f64, "acc");
+  *made = fn;
+  return NULL;
+}
+
+static LLVMValueRef kernel_end(Cg *c, const Saved *sv, LLVMValueRef fn) {
+  c->fn = sv->fn, c->st = sv->st, c->bufs = sv->bufs, c->acc = sv->acc;
+  if (c->mod != sv->mod) {
+    c->mod = sv->mod;
+    declare_externals(c);
+  }
+  LLVMPositionBuilderAtEnd(c->b, sv->bb);
+  return kernel_callee(c, fn);
+}
+
+/* A kernel name: prefix + "k." + what (unique per module, and per JIT
+ * dylib when external). */
+static void kernel_name(Cg *c, char *out, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void kernel_name(Cg *c, char *out, size_t n, const char *fmt, ...) {
+  const char *prefix = c->o && c->o->prefix ? c->o->prefix : "pcn_";
+  int k = snprintf(out, n, "%sk.", prefix);
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(out + k, n - (size_t)k, fmt, ap);
+  va_end(ap);
+}
+
+/* Do the buffers (-1 = none) all differ? */
+static bool distinct(const int *idx, int k) {
+  for (int i = 0; i < k; i++)
+    for (int j = 0; j < i; j++)
+      if (idx[i] >= 0 && idx[i] == idx[j]) return false;
+  return true;
+}
+
+enum { KP_A, KP_BIAS, KP_H, KP_MU, KP_E, KP_G, KP_DH, KP_N };
+
+/* FORWARD_SET and PREDICT share the walk over rows and columns (the bias
+ * needs the column); `predict` selects the error part. P[KP_*] are the
+ * base pointers (BIAS, DH NULL when absent); rows [0, rows). Returns the
+ * energy sum (double) for PREDICT, NULL for FORWARD_SET. */
+static LLVMValueRef node_body(Cg *c, PcnActivation act, int cols, bool predict,
+                              const LLVMValueRef *P, LLVMValueRef rows) {
+  LLVMValueRef A = P[KP_A], H = P[KP_H], bias = P[KP_BIAS];
+  LLVMValueRef MU = P[KP_MU], E = P[KP_E], G = P[KP_G], DH = P[KP_DH];
+  if (predict) LLVMBuildStore(c->b, LLVMConstReal(c->f64, 0.0), c->acc);
+  Loop r = loop_open(c, rows, predict ? "pr.r" : "fs.r");
   LLVMValueRef row = LLVMBuildNSWMul(c->b, r.i, ci64(c, cols), "row");
   Loop j = loop_open(c, ci64(c, cols), predict ? "pr.j" : "fs.j");
   LLVMValueRef i = LLVMBuildNSWAdd(c->b, row, j.i, "i");
@@ -557,10 +653,10 @@ static LLVMValueRef emit_node_rows(Cg *c, const PcnOp *op, bool predict, bool no
     store_at(c, a, A, i);
   }
   if (!predict) {
-    store_at(c, act_emit(c, nd->act, a, NULL), H, i);
+    store_at(c, act_emit(c, act, a, NULL), H, i);
   } else {
     LLVMValueRef d;
-    LLVMValueRef mu = act_emit(c, nd->act, a, &d);
+    LLVMValueRef mu = act_emit(c, act, a, &d);
     store_at(c, mu, MU, i);
     LLVMValueRef e = LLVMBuildFSub(c->b, load_at(c, H, i, "h"), mu, "e");
     store_at(c, e, E, i);
@@ -579,8 +675,32 @@ static LLVMValueRef emit_node_rows(Cg *c, const PcnOp *op, bool predict, bool no
   if (!c->fast) return LLVMBuildLoad2(c->b, c->f64, c->acc, "energy");
   /* The energy as a separate pass over E: a strict double reduction in
    * the fused loop keeps the vectorizer out of the whole loop. */
-  return emit_sumsq(c, E, LLVMBuildNSWMul(c->b, r0, ci64(c, cols), ""),
-                    LLVMBuildNSWMul(c->b, r1, ci64(c, cols), ""));
+  return emit_sumsq(c, E, ci64(c, 0), LLVMBuildNSWMul(c->b, rows, ci64(c, cols), ""));
+}
+
+/* double <prefix>k.{predict,fwd}.a<act>.c<cols>[.b][.dh][.alias](A, bias,
+ * H, MU, E, G, DH, rows): node_body on rows [0, rows) of the pointers. */
+static LLVMValueRef node_kernel(Cg *c, PcnActivation act, int cols, bool predict, bool has_bias,
+                                bool has_dh, bool alias_ok) {
+  char name[128];
+  kernel_name(c, name, sizeof name, "%s.a%d.c%d%s%s%s", predict ? "predict" : "fwd", (int)act,
+              cols, has_bias ? ".b" : "", has_dh ? ".dh" : "", alias_ok ? "" : ".alias");
+  LLVMTypeRef ps[KP_N + 1];
+  for (int k = 0; k < KP_N; k++) ps[k] = c->pf32;
+  ps[KP_N] = c->i64;
+  Saved sv;
+  LLVMValueRef made;
+  LLVMValueRef fn = kernel_begin(c, name, LLVMFunctionType(c->f64, ps, KP_N + 1, 0), KP_N,
+                                 alias_ok, &sv, &made);
+  if (fn) return fn;
+  LLVMValueRef P[KP_N];
+  for (int k = 0; k < KP_N; k++) P[k] = LLVMGetParam(made, (unsigned)k);
+  if (!has_bias) P[KP_BIAS] = NULL;
+  if (!has_dh) P[KP_DH] = NULL;
+  if (!predict) P[KP_MU] = P[KP_E] = P[KP_G] = P[KP_DH] = NULL;
+  LLVMValueRef sum = node_body(c, act, cols, predict, P, LLVMGetParam(made, KP_N));
+  LLVMBuildRet(c->b, sum ? sum : LLVMConstReal(c->f64, 0.0));
+  return kernel_end(c, &sv, made);
 }
 
 /* Activations that call libm per element: worth splitting over cores. */
@@ -588,16 +708,47 @@ static bool act_is_costly(PcnActivation a) {
   return a == PCN_ACT_GELU || a == PCN_ACT_TANH || a == PCN_ACT_SIGMOID || a == PCN_ACT_ELU;
 }
 
+/* The kernel call of a node op on rows [r0, r1): base pointers from the
+ * current function's buffer table, offset by r0 rows. */
+static LLVMValueRef call_node_kernel(Cg *c, LLVMValueRef kfn, const int *idx, int cols,
+                                     LLVMValueRef r0, LLVMValueRef r1) {
+  LLVMValueRef args[KP_N + 1];
+  LLVMValueRef off = r0 ? LLVMBuildNSWMul(c->b, r0, ci64(c, cols), "off") : NULL;
+  for (int k = 0; k < KP_N; k++) {
+    if (idx[k] < 0) {
+      args[k] = LLVMConstPointerNull(c->pf32);
+      continue;
+    }
+    LLVMValueRef base = buffer(c, idx[k]);
+    /* the bias is per column: never offset */
+    args[k] = off && k != KP_BIAS ? elem_ptr(c, base, off) : base;
+  }
+  args[KP_N] = r0 ? LLVMBuildNSWSub(c->b, r1, r0, "rows") : r1;
+  LLVMTypeRef fty = LLVMGlobalGetValueType(kfn);
+  return LLVMBuildCall2(c->b, fty, kfn, args, KP_N + 1, "");
+}
+
 static void emit_node_op(Cg *c, const PcnOp *op, bool predict, bool nobias) {
   const PcnNode *nd = &c->s->graph->nodes[op->node];
+  int cols = nd->size;
+  /* nobias: A already holds a + b (the products into A were skipped
+   * because they would recompute the same a; see the step analysis). */
+  int idx[KP_N] = {op->pa, op->bias >= 0 && !nobias ? op->bias : -1, op->h, -1, -1, -1, -1};
+  if (predict) {
+    idx[KP_MU] = op->mu, idx[KP_E] = op->e, idx[KP_G] = op->g;
+    idx[KP_DH] = op->dh >= 0 ? op->dh : -1;
+  }
+  LLVMValueRef kfn = node_kernel(c, nd->act, cols, predict, idx[KP_BIAS] >= 0, idx[KP_DH] >= 0,
+                                 distinct(idx, KP_N));
   LLVMValueRef sum;
   if (!c->o || !c->o->parallel_rows || !act_is_costly(nd->act)) {
-    sum = emit_node_rows(c, op, predict, nobias, ci64(c, 0), c->n64);
+    sum = call_node_kernel(c, kfn, idx, cols, NULL, c->n64);
   } else {
-    /* Outline the row loop as double <fn>.rows<k>(st, r0, r1) and let
-     * pcn_rt_rows() split the rows over threads; it returns the energy
-     * partial sums added in row order. Without the runtime (embedded,
-     * weak symbol NULL) call the outlined function on all rows. */
+    /* A row function double <fn>.rows<k>(st, r0, r1) calling the kernel
+     * on its rows, and pcn_rt_rows() splits the rows over threads; it
+     * returns the energy partial sums added in row order. Without the
+     * runtime (embedded, weak symbol NULL) call the row function on all
+     * rows. */
     LLVMBasicBlockRef here = LLVMGetInsertBlock(c->b);
     LLVMValueRef outer_fn = c->fn, outer_st = c->st, outer_bufs = c->bufs, outer_acc = c->acc;
     char name[300];
@@ -613,8 +764,8 @@ static void emit_node_op(Cg *c, const PcnOp *op, bool predict, bool nobias) {
     c->acc = LLVMBuildAlloca(c->b, c->f64, "acc");
     LLVMValueRef bp = LLVMBuildStructGEP2(c->b, c->state_ty, c->st, 0, "");
     c->bufs = LLVMBuildLoad2(c->b, c->ppf32, bp, "bufs");
-    LLVMValueRef part = emit_node_rows(c, op, predict, nobias, LLVMGetParam(fn, 1), LLVMGetParam(fn, 2));
-    LLVMBuildRet(c->b, part ? part : LLVMConstReal(c->f64, 0.0));
+    LLVMBuildRet(c->b, call_node_kernel(c, kfn, idx, cols, LLVMGetParam(fn, 1),
+                                        LLVMGetParam(fn, 2)));
     c->fn = outer_fn, c->st = outer_st, c->bufs = outer_bufs, c->acc = outer_acc;
     LLVMPositionBuilderAtEnd(c->b, here);
 
@@ -645,23 +796,28 @@ static void emit_node_op(Cg *c, const PcnOp *op, bool predict, bool nobias) {
   }
 }
 
+/* Bytes of buffer b in this call (n rows for batch buffers). */
+static LLVMValueRef buffer_bytes(Cg *c, int b) {
+  LLVMValueRef rows = c->s->buffers[b].batch_rows ? c->n64 : ci64(c, c->s->buffers[b].rows);
+  return LLVMBuildNSWMul(c->b, rows, ci64(c, 4LL * c->s->buffers[b].cols), "bytes");
+}
+
+static void zero_bytes(Cg *c, LLVMValueRef p, LLVMValueRef bytes) {
+  LLVMBuildMemSet(c->b, p, LLVMConstInt(LLVMInt8TypeInContext(c->ctx), 0, 0), bytes, 4);
+}
+
 /* PREDICT whose error the step analysis proved exactly zero (h carries
  * the number of act(a + b) and A already holds a + b, as right after the
  * forward sweep): mu = h, e = g = dh = 0, energy 0, without evaluating the
  * activation. Equal to the full op as numbers; g may be +0 where the full
  * op gives -0 (0 * a negative derivative), which no later op tells apart. */
 static void emit_predict_zero_e(Cg *c, const PcnOp *op) {
-  LLVMValueRef H = buffer(c, op->h), MU = buffer(c, op->mu), E = buffer(c, op->e),
-               G = buffer(c, op->g);
-  LLVMValueRef DH = op->dh >= 0 ? buffer(c, op->dh) : NULL;
-  LLVMValueRef count =
-      LLVMBuildNSWMul(c->b, c->n64, ci64(c, c->s->graph->nodes[op->node].size), "count");
-  Loop l = loop_open(c, count, "pz");
-  store_at(c, load_at(c, H, l.i, "h"), MU, l.i);
-  store_at(c, cf32(c, 0.0f), E, l.i);
-  store_at(c, cf32(c, 0.0f), G, l.i);
-  if (DH) store_at(c, cf32(c, 0.0f), DH, l.i);
-  loop_close(c, &l);
+  LLVMValueRef bytes = LLVMBuildNSWMul(c->b, c->n64,
+                                       ci64(c, 4LL * c->s->graph->nodes[op->node].size), "bytes");
+  LLVMBuildMemCpy(c->b, buffer(c, op->mu), 4, buffer(c, op->h), 4, bytes);
+  zero_bytes(c, buffer(c, op->e), bytes);
+  zero_bytes(c, buffer(c, op->g), bytes);
+  if (op->dh >= 0) zero_bytes(c, buffer(c, op->dh), bytes);
   LLVMValueRef ep = LLVMBuildStructGEP2(c->b, c->state_ty, c->st, 1, "");
   LLVMValueRef energies = LLVMBuildLoad2(c->b, c->pf64, ep, "energies");
   LLVMValueRef node = ci64(c, op->node);
@@ -670,11 +826,7 @@ static void emit_predict_zero_e(Cg *c, const PcnOp *op) {
 }
 
 static void emit_zero(Cg *c, const PcnOp *op) {
-  LLVMValueRef D = buffer(c, op->dst);
-  LLVMValueRef count = LLVMBuildNSWMul(c->b, rows64(c, op->dst), ci64(c, c->s->buffers[op->dst].cols), "");
-  Loop l = loop_open(c, count, "zero");
-  store_at(c, cf32(c, 0.0f), D, l.i);
-  loop_close(c, &l);
+  zero_bytes(c, buffer(c, op->dst), buffer_bytes(c, op->dst));
 }
 
 /* Alpha or momentum of this program's phase from the state. */
@@ -685,8 +837,43 @@ static LLVMValueRef phase_param(Cg *c, unsigned field, const char *name) {
   return LLVMBuildLoad2(c->b, c->f32, p, name);
 }
 
+/* void <prefix>k.upd[m][.alias](H, DH, [V,] count, alpha[, momentum]):
+ * h -= alpha dh, or v = momentum v + dh, h -= alpha v. */
+static LLVMValueRef update_kernel(Cg *c, bool mom, bool alias_ok) {
+  char name[64];
+  kernel_name(c, name, sizeof name, "upd%s%s", mom ? "m" : "", alias_ok ? "" : ".alias");
+  LLVMTypeRef ps[] = {c->pf32, c->pf32, c->pf32, c->i64, c->f32, c->f32};
+  LLVMTypeRef ps_plain[] = {c->pf32, c->pf32, c->i64, c->f32};
+  LLVMTypeRef fty = mom ? LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), ps, 6, 0)
+                        : LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), ps_plain, 4, 0);
+  Saved sv;
+  LLVMValueRef made;
+  LLVMValueRef fn = kernel_begin(c, name, fty, mom ? 3 : 2, alias_ok, &sv, &made);
+  if (fn) return fn;
+  LLVMValueRef H = LLVMGetParam(made, 0), DH = LLVMGetParam(made, 1);
+  unsigned k = mom ? 3 : 2;
+  LLVMValueRef count = LLVMGetParam(made, k), alpha = LLVMGetParam(made, k + 1);
+  if (mom) {
+    LLVMValueRef V = LLVMGetParam(made, 2), m = LLVMGetParam(made, 5);
+    Loop l = loop_open(c, count, "updm");
+    LLVMValueRef v = LLVMBuildFAdd(c->b, LLVMBuildFMul(c->b, m, load_at(c, V, l.i, "vel"), ""),
+                                   load_at(c, DH, l.i, "dh"), "v");
+    store_at(c, v, V, l.i);
+    LLVMValueRef h = load_at(c, H, l.i, "h");
+    store_at(c, LLVMBuildFSub(c->b, h, LLVMBuildFMul(c->b, alpha, v, ""), ""), H, l.i);
+    loop_close(c, &l);
+  } else {
+    Loop l = loop_open(c, count, "upd");
+    LLVMValueRef h = load_at(c, H, l.i, "h");
+    LLVMValueRef dh = load_at(c, DH, l.i, "dh");
+    store_at(c, LLVMBuildFSub(c->b, h, LLVMBuildFMul(c->b, alpha, dh, ""), ""), H, l.i);
+    loop_close(c, &l);
+  }
+  LLVMBuildRetVoid(c->b);
+  return kernel_end(c, &sv, made);
+}
+
 static void emit_update_h(Cg *c, const PcnOp *op) {
-  LLVMValueRef H = buffer(c, op->h), DH = buffer(c, op->dh);
   LLVMValueRef count = LLVMBuildNSWMul(c->b, c->n64, ci64(c, c->s->buffers[op->h].cols), "count");
   LLVMValueRef alpha = phase_param(c, 3, "alpha");
   LLVMBasicBlockRef done = NULL;
@@ -700,36 +887,40 @@ static void emit_update_h(Cg *c, const PcnOp *op) {
     done = LLVMAppendBasicBlockInContext(c->ctx, c->fn, "upd.end");
     LLVMBuildCondBr(c->b, on, with, plain);
     LLVMPositionBuilderAtEnd(c->b, with);
-    LLVMValueRef V = buffer(c, op->vel);
-    Loop l = loop_open(c, count, "updm");
-    LLVMValueRef v = LLVMBuildFAdd(c->b, LLVMBuildFMul(c->b, mom, load_at(c, V, l.i, "vel"), ""),
-                                   load_at(c, DH, l.i, "dh"), "v");
-    store_at(c, v, V, l.i);
-    LLVMValueRef h = load_at(c, H, l.i, "h");
-    store_at(c, LLVMBuildFSub(c->b, h, LLVMBuildFMul(c->b, alpha, v, ""), ""), H, l.i);
-    loop_close(c, &l);
+    int idx[] = {op->h, op->dh, op->vel};
+    LLVMValueRef k = update_kernel(c, true, distinct(idx, 3));
+    LLVMValueRef args[] = {buffer(c, op->h), buffer(c, op->dh), buffer(c, op->vel), count, alpha,
+                           mom};
+    LLVMBuildCall2(c->b, LLVMGlobalGetValueType(k), k, args, 6, "");
     LLVMBuildBr(c->b, done);
     LLVMPositionBuilderAtEnd(c->b, plain);
   }
-  Loop l = loop_open(c, count, "upd");
-  LLVMValueRef h = load_at(c, H, l.i, "h");
-  LLVMValueRef dh = load_at(c, DH, l.i, "dh");
-  store_at(c, LLVMBuildFSub(c->b, h, LLVMBuildFMul(c->b, alpha, dh, ""), ""), H, l.i);
-  loop_close(c, &l);
+  int idx[] = {op->h, op->dh};
+  LLVMValueRef k = update_kernel(c, false, distinct(idx, 2));
+  LLVMValueRef args[] = {buffer(c, op->h), buffer(c, op->dh), count, alpha};
+  LLVMBuildCall2(c->b, LLVMGlobalGetValueType(k), k, args, 4, "");
   if (done) {
     LLVMBuildBr(c->b, done);
     LLVMPositionBuilderAtEnd(c->b, done);
   }
 }
 
-static void emit_bias_grad(Cg *c, const PcnOp *op) {
-  int cols = c->s->buffers[op->g].cols;
-  int out = op->grad >= 0 ? op->grad : op->dst;
-  LLVMValueRef G = buffer(c, op->g), DB = buffer(c, out);
-  LLVMValueRef nd = LLVMBuildSIToFP(c->b, c->n32, c->f64, "nd");
+/* void <prefix>k.bg.c<cols>[.alias](G, DB, rows): db[j] = -(sum over rows
+ * of g[r][j], in double) / rows. */
+static LLVMValueRef bias_grad_kernel(Cg *c, int cols, bool alias_ok) {
+  char name[64];
+  kernel_name(c, name, sizeof name, "bg.c%d%s", cols, alias_ok ? "" : ".alias");
+  LLVMTypeRef ps[] = {c->pf32, c->pf32, c->i64};
+  Saved sv;
+  LLVMValueRef made;
+  LLVMValueRef fn = kernel_begin(c, name, LLVMFunctionType(LLVMVoidTypeInContext(c->ctx), ps, 3, 0),
+                                 2, alias_ok, &sv, &made);
+  if (fn) return fn;
+  LLVMValueRef G = LLVMGetParam(made, 0), DB = LLVMGetParam(made, 1), rows = LLVMGetParam(made, 2);
+  LLVMValueRef nd = LLVMBuildSIToFP(c->b, rows, c->f64, "nd");
   Loop j = loop_open(c, ci64(c, cols), "bg.j");
   LLVMBuildStore(c->b, LLVMConstReal(c->f64, 0.0), c->acc);
-  Loop r = loop_open(c, c->n64, "bg.r");
+  Loop r = loop_open(c, rows, "bg.r");
   LLVMValueRef i = LLVMBuildNSWAdd(c->b, LLVMBuildNSWMul(c->b, r.i, ci64(c, cols), ""), j.i, "i");
   LLVMValueRef g = LLVMBuildFPExt(c->b, load_at(c, G, i, "g"), c->f64, "");
   LLVMValueRef acc = LLVMBuildLoad2(c->b, c->f64, c->acc, "acc");
@@ -739,6 +930,17 @@ static void emit_bias_grad(Cg *c, const PcnOp *op) {
   LLVMValueRef mean = LLVMBuildFDiv(c->b, LLVMBuildFNeg(c->b, sum, ""), nd, "");
   store_at(c, LLVMBuildFPTrunc(c->b, mean, c->f32, "db"), DB, j.i);
   loop_close(c, &j);
+  LLVMBuildRetVoid(c->b);
+  return kernel_end(c, &sv, made);
+}
+
+static void emit_bias_grad(Cg *c, const PcnOp *op) {
+  int cols = c->s->buffers[op->g].cols;
+  int out = op->grad >= 0 ? op->grad : op->dst;
+  int idx[] = {op->g, out};
+  LLVMValueRef k = bias_grad_kernel(c, cols, distinct(idx, 2));
+  LLVMValueRef args[] = {buffer(c, op->g), buffer(c, out), c->n64};
+  LLVMBuildCall2(c->b, LLVMGlobalGetValueType(k), k, args, 3, "");
 }
 
 /* Ops with runtime state go to pcn_rt_jit_op(); without it (embedded,
@@ -1125,36 +1327,65 @@ void pcn_cg_step_plan_free(PcnCgStepPlan *p) {
   memset(p, 0, sizeof *p);
 }
 
+int pcn_cg_nfunctions(const PcnCgOptions *o) {
+  return PCN_PROG_COUNT + (o && o->steps ? o->steps->T + 1 : 0);
+}
+
+void pcn_cg_function_name(const PcnCgOptions *o, int k, char *out, size_t n) {
+  const char *prefix = o && o->prefix ? o->prefix : "pcn_";
+  int T = o && o->steps ? o->steps->T : 0;
+  if (k < PCN_PROG_COUNT)
+    snprintf(out, n, "%s%s", prefix, pcn_cg_program_symbol((PcnProgramKind)k));
+  else if (k - PCN_PROG_COUNT < T)
+    snprintf(out, n, "%strain_step_t%d", prefix, k - PCN_PROG_COUNT);
+  else
+    snprintf(out, n, "%strain_learn_T", prefix);
+}
+
+/* Emits entry function k (pcn_cg_function_name) into c->mod. */
+static void emit_function(Cg *c, int k) {
+  char name[256];
+  pcn_cg_function_name(c->o, k, name, sizeof name);
+  const PcnCgStepPlan *sp = c->o ? c->o->steps : NULL;
+  if (k < PCN_PROG_COUNT)
+    emit_program(c, (PcnProgramKind)k, name, NULL);
+  else if (k - PCN_PROG_COUNT < sp->T)
+    emit_program(c, PCN_PROG_TRAIN_STEP, name,
+                 sp->step_modes + (size_t)(k - PCN_PROG_COUNT) * sp->nstep_ops);
+  else
+    emit_program(c, PCN_PROG_TRAIN_LEARN, name, sp->learn_modes);
+}
+
+static void cg_begin(Cg *c, LLVMContextRef ctx, const PcnSchedule *s, const PcnCgOptions *o,
+                     LLVMModuleRef mod) {
+  memset(c, 0, sizeof *c);
+  c->ctx = ctx;
+  c->s = s;
+  c->o = o;
+  c->mod = mod;
+  c->b = LLVMCreateBuilderInContext(ctx);
+  build_types(c);
+  build_alias_scopes(c);
+}
+
+static void cg_end(Cg *c) {
+  LLVMDisposeBuilder(c->b);
+  free(c->scope_of);
+  free(c->noalias_of);
+}
+
+static const char *model_name(const PcnSchedule *s) {
+  return s->graph && s->graph->name ? s->graph->name : "model";
+}
+
 LLVMModuleRef pcn_cg_build_module(LLVMContextRef ctx, const PcnSchedule *s,
                                   const PcnCgOptions *o, char *err, size_t errlen) {
   Cg c;
-  memset(&c, 0, sizeof c);
-  c.ctx = ctx;
-  c.s = s;
-  c.o = o;
-  const char *model = s->graph && s->graph->name ? s->graph->name : "model";
-  c.mod = LLVMModuleCreateWithNameInContext(model, ctx);
-  c.b = LLVMCreateBuilderInContext(ctx);
-  build_types(&c);
-  build_alias_scopes(&c);
-  const char *prefix = o && o->prefix ? o->prefix : "pcn_";
-  char name[256];
-  for (int p = 0; p < PCN_PROG_COUNT; p++) {
-    snprintf(name, sizeof name, "%s%s", prefix, pcn_cg_program_symbol((PcnProgramKind)p));
-    emit_program(&c, (PcnProgramKind)p, name, NULL);
-  }
-  const PcnCgStepPlan *sp = o ? o->steps : NULL;
-  if (sp) {
-    for (int t = 0; t < sp->T; t++) {
-      snprintf(name, sizeof name, "%strain_step_t%d", prefix, t);
-      emit_program(&c, PCN_PROG_TRAIN_STEP, name, sp->step_modes + (size_t)t * sp->nstep_ops);
-    }
-    snprintf(name, sizeof name, "%strain_learn_T", prefix);
-    emit_program(&c, PCN_PROG_TRAIN_LEARN, name, sp->learn_modes);
-  }
-  LLVMDisposeBuilder(c.b);
-  free(c.scope_of);
-  free(c.noalias_of);
+  const char *model = model_name(s);
+  cg_begin(&c, ctx, s, o, LLVMModuleCreateWithNameInContext(model, ctx));
+  int nf = pcn_cg_nfunctions(o);
+  for (int k = 0; k < nf; k++) emit_function(&c, k);
+  cg_end(&c);
 
   char *msg = NULL;
   if (o && o->no_verify) return c.mod;
@@ -1166,6 +1397,49 @@ LLVMModuleRef pcn_cg_build_module(LLVMContextRef ctx, const PcnSchedule *s,
   }
   LLVMDisposeMessage(msg);
   return c.mod;
+}
+
+int pcn_cg_build_split(LLVMContextRef ctx, const PcnSchedule *s, const PcnCgOptions *o,
+                       const int *group, int ngroups, LLVMModuleRef *mods,
+                       LLVMModuleRef *kernels, char *err, size_t errlen) {
+  PcnCgOptions oo = *o;
+  oo.kernels_external = true;
+  Cg c;
+  const char *model = model_name(s);
+  char name[300];
+  snprintf(name, sizeof name, "%s.kernels", model);
+  LLVMModuleRef km = LLVMModuleCreateWithNameInContext(name, ctx);
+  int nf = pcn_cg_nfunctions(&oo);
+  for (int g = 0; g < ngroups; g++) mods[g] = NULL;
+  cg_begin(&c, ctx, s, &oo, NULL);
+  c.kmod = km;
+  for (int k = 0; k < nf; k++) {
+    int g = group[k];
+    if (!mods[g]) {
+      snprintf(name, sizeof name, "%s.part%d", model, g);
+      mods[g] = LLVMModuleCreateWithNameInContext(name, ctx);
+    }
+    c.mod = mods[g];
+    declare_externals(&c);
+    emit_function(&c, k);
+  }
+  cg_end(&c);
+  *kernels = km;
+  if (oo.no_verify) return 0;
+  for (int g = -1; g < ngroups; g++) {
+    char *msg = NULL;
+    LLVMModuleRef m = g < 0 ? km : mods[g];
+    if (m && LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
+      cg_err(err, errlen, "codegen: invalid module for '%s': %s", model, msg ? msg : "?");
+      LLVMDisposeMessage(msg);
+      for (int j = 0; j < ngroups; j++)
+        if (mods[j]) LLVMDisposeModule(mods[j]);
+      LLVMDisposeModule(km);
+      return -1;
+    }
+    LLVMDisposeMessage(msg);
+  }
+  return 0;
 }
 
 LLVMModuleRef pcn_cg_build_act_module(LLVMContextRef ctx, PcnActivation act, bool exact) {
@@ -1239,6 +1513,11 @@ LLVMTargetMachineRef pcn_cg_host_machine(bool for_object, char *err, size_t errl
 }
 
 int pcn_cg_optimize(LLVMModuleRef m, LLVMTargetMachineRef tm, char *err, size_t errlen) {
+  return pcn_cg_optimize_with(m, tm, "default<O3>", err, errlen);
+}
+
+int pcn_cg_optimize_with(LLVMModuleRef m, LLVMTargetMachineRef tm, const char *pipeline,
+                         char *err, size_t errlen) {
   char *triple = LLVMGetTargetMachineTriple(tm);
   LLVMSetTarget(m, triple);
   LLVMDisposeMessage(triple);
@@ -1252,7 +1531,7 @@ int pcn_cg_optimize(LLVMModuleRef m, LLVMTargetMachineRef tm, char *err, size_t 
   LLVMPassBuilderOptionsSetLoopVectorization(opts, 1);
   LLVMPassBuilderOptionsSetSLPVectorization(opts, 1);
   LLVMPassBuilderOptionsSetLoopUnrolling(opts, 1);
-  LLVMErrorRef e = LLVMRunPasses(m, "default<O3>", tm, opts);
+  LLVMErrorRef e = LLVMRunPasses(m, pipeline, tm, opts);
   LLVMDisposePassBuilderOptions(opts);
   if (e) {
     char *msg = LLVMGetErrorMessage(e);

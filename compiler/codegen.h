@@ -101,6 +101,9 @@ typedef struct PcnCgOptions {
   bool exact_math;
   /* Skip LLVMVerifyModule (the caller verifies, or trusts the builder). */
   bool no_verify;
+  /* Kernels (codegen.c, "kernels") with external linkage, so modules
+   * built separately (pcn_cg_build_part) can call them. */
+  bool kernels_external;
 } PcnCgOptions;
 
 /* The row splitter generated code calls (jit.c): runs fn(st, r0, r1) on
@@ -127,6 +130,22 @@ LLVMModuleRef pcn_cg_build_module(LLVMContextRef ctx, const PcnSchedule *s,
                                   const PcnCgOptions *o, char *err,
                                   size_t errlen);
 
+/* The entry functions the options produce: the six programs, then with
+ * `steps` train_step_t0 .. t(T-1) and train_learn_T (indices PCN_PROG_COUNT
+ * + t and PCN_PROG_COUNT + T), and the name of function k. */
+int pcn_cg_nfunctions(const PcnCgOptions *o);
+void pcn_cg_function_name(const PcnCgOptions *o, int k, char *out, size_t n);
+
+/* The same code split into modules for lazy JIT compilation: entry
+ * function k goes to mods[group[k]] (group[k] < ngroups; a group without
+ * functions stays NULL) with its row functions, declaring the kernels it
+ * calls; *kernels defines every kernel (external linkage). All modules in
+ * ctx, verified unless o->no_verify. 0, or -1 with a message (nothing to
+ * dispose). */
+int pcn_cg_build_split(LLVMContextRef ctx, const PcnSchedule *s, const PcnCgOptions *o,
+                       const int *group, int ngroups, LLVMModuleRef *mods,
+                       LLVMModuleRef *kernels, char *err, size_t errlen);
+
 /* A module with one function
  *     void pcn_act_probe(const float *x, float *y, float *d, int64_t n)
  * writing y[i] = act(x[i]), d[i] = act'(x[i]) with the code PREDICT uses
@@ -148,6 +167,12 @@ int pcn_cg_init_native(char *err, size_t errlen);
  * triple and data layout from tm first). 0 or -1 with a message. */
 int pcn_cg_optimize(LLVMModuleRef m, LLVMTargetMachineRef tm, char *err,
                     size_t errlen);
+/* The same with another pipeline ("default<O1>", ...). */
+int pcn_cg_optimize_with(LLVMModuleRef m, LLVMTargetMachineRef tm, const char *pipeline,
+                         char *err, size_t errlen);
+
+/* The JIT's pipeline for entry-function modules (kernels get O3). */
+#define PCN_JIT_ENTRY_PIPELINE "default<O1>"
 
 /* ---- jit.c ---------------------------------------------------------- */
 
@@ -167,6 +192,10 @@ typedef struct PcnJitTimes {
   double optimize;    /* the pass pipelines */
   double materialize; /* ORC: instruction selection, emission, linking */
   double total;       /* all of prepare() */
+  double cpu;         /* CPU time of the thread in prepare() (less noisy under load) */
+  /* Compiled later, on first use (evaluation, the general step/learn):
+   * seconds in all, and in the pass pipelines. Not part of total. */
+  double lazy, lazy_optimize;
 } PcnJitTimes;
 void pcn_jit_last_times(PcnJitTimes *out);
 

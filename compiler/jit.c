@@ -44,6 +44,12 @@ static int orc_err(LLVMErrorRef e, const char *what, char *err, size_t errlen) {
   return -1;
 }
 
+static double cpu_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 static double now_seconds(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -217,18 +223,29 @@ static const RtSymbol rt_symbols[] = {
 
 /* ---- JIT state ---------------------------------------------------------- */
 
+#define JIT_MAX_FUNCS (PCN_PROG_COUNT + PCN_CG_MAX_VARIANTS + 1)
+
 typedef struct JitState {
   LLVMOrcLLJITRef jit;
-  PcnJitEntry entry[PCN_PROG_COUNT];
-  /* Specialized training steps (codegen.h): step[t] for the t-th step
-   * after TRAIN_INIT, learn_T after exactly T steps. */
+  /* Entry points by pcn_cg_function_name() index: the six programs, then
+   * (specialized) step t at PCN_PROG_COUNT + t, learn after T steps at
+   * PCN_PROG_COUNT + T. NULL until looked up (compiled) on first use. */
+  PcnJitEntry fn[JIT_MAX_FUNCS];
+  int nfuncs;
+  bool specialized;
+  PcnCgOptions opts;
+  /* Specialized training steps (codegen.h). */
   PcnCgStepPlan plan;
-  PcnJitEntry step[PCN_CG_MAX_VARIANTS];
-  PcnJitEntry learn_T;
   int k;      /* steps run since TRAIN_INIT, -1 when the sequence broke */
   int n_init; /* rows of that TRAIN_INIT */
   PcnJitState st;
   char *err_slot; /* ORC reporter target (the plan's error is set later) */
+  /* The pass pipelines run inside ORC's IR transform layer, when a
+   * module is materialized (jit_optimize_module). */
+  LLVMTargetMachineRef tm;
+  const char *entry_pipeline; /* NULL: entry modules are not optimized */
+  double opt_seconds;         /* time in the pipelines so far */
+  char opt_err[256];
 } JitState;
 
 static _Thread_local double last_compile_seconds;
@@ -271,6 +288,7 @@ static void jit_state_free(JitState *js) {
     LLVMErrorRef e = LLVMOrcDisposeLLJIT(js->jit);
     if (e) LLVMConsumeError(e);
   }
+  if (js->tm) LLVMDisposeTargetMachine(js->tm);
   pcn_cg_step_plan_free(&js->plan);
   free(js->st.buf);
   free(js->err_slot);
@@ -303,7 +321,63 @@ static int jit_options(const PcnSchedule *s, PcnCgStepPlan *plan, PcnCgOptions *
   return 0;
 }
 
-/* Compiles s into a new JIT; fills js->entry. */
+/* ORC's IR transform layer calls this when it materializes a module
+ * (the first lookup of one of its symbols): the kernels module gets
+ * default<O3>, entry modules the cheaper entry pipeline (they are calls
+ * into kernels and BLAS, straight-line code). */
+static LLVMErrorRef jit_optimize_module(void *ctx, LLVMModuleRef m) {
+  JitState *js = ctx;
+  size_t len = 0;
+  const char *id = LLVMGetModuleIdentifier(m, &len);
+  bool kernels = len >= 8 && memcmp(id + len - 8, ".kernels", 8) == 0;
+  const char *kp = getenv("PCN_JIT_KERNEL_OPT");
+  const char *pipeline = kernels ? (kp && *kp ? kp : "default<O3>") : js->entry_pipeline;
+  if (pipeline && pcn_cg_optimize_with(m, js->tm, pipeline, js->opt_err, sizeof js->opt_err))
+    return LLVMCreateStringError(js->opt_err);
+  /* The JIT's own data layout wins (it compiles for the same host). */
+  LLVMSetDataLayout(m, LLVMOrcLLJITGetDataLayoutStr(js->jit));
+  LLVMSetTarget(m, LLVMOrcLLJITGetTripleString(js->jit));
+  return NULL;
+}
+
+static LLVMErrorRef jit_transform(void *ctx, LLVMOrcThreadSafeModuleRef *mod,
+                                  LLVMOrcMaterializationResponsibilityRef mr) {
+  (void)mr;
+  JitState *js = ctx;
+  double t = now_seconds();
+  LLVMErrorRef e = LLVMOrcThreadSafeModuleWithModuleDo(*mod, jit_optimize_module, js);
+  js->opt_seconds += now_seconds() - t;
+  return e;
+}
+
+/* Entry point k, compiled now if it was not yet (ORC materializes its
+ * module, and the kernels module on first use). NULL with a message. */
+static PcnJitEntry jit_entry(JitState *js, int k, char *err, size_t errlen) {
+  if (js->fn[k]) return js->fn[k];
+  char name[64];
+  pcn_cg_function_name(&js->opts, k, name, sizeof name);
+  LLVMOrcExecutorAddress addr = 0;
+  LLVMErrorRef e = LLVMOrcLLJITLookup(js->jit, &addr, name);
+  if (e) {
+    char what[400];
+    snprintf(what, sizeof what, "looking up %s%s%s", name, js->err_slot[0] ? ": " : "",
+             js->err_slot);
+    orc_err(e, what, err, errlen);
+    return NULL;
+  }
+  if (!addr) {
+    jit_err(err, errlen, "jit: %s resolved to address 0", name);
+    return NULL;
+  }
+  return js->fn[k] = (PcnJitEntry)(uintptr_t)addr;
+}
+
+/* Builds s into a new JIT: the kernels module and one module per entry
+ * function are added to the LLJIT (nothing is compiled yet), then the
+ * entry points of a training batch are looked up, which optimizes and
+ * compiles them and the kernels. Evaluation and the general step and
+ * learn functions (used only when a batch leaves the specialized
+ * sequence) compile on first use, in jit_run(). */
 static int jit_compile(JitState *js, const PcnSchedule *s, char *err, size_t errlen) {
   PcnJitTimes *tt = &last_times;
   double t = now_seconds();
@@ -316,94 +390,110 @@ static int jit_compile(JitState *js, const PcnSchedule *s, char *err, size_t err
   LLVMOrcExecutionSessionSetErrorReporter(LLVMOrcLLJITGetExecutionSession(js->jit), orc_reporter,
                                           js->err_slot);
   if (define_runtime_symbols(js->jit, err, errlen)) return -1;
+  js->tm = pcn_cg_host_machine(false, err, errlen);
+  if (!js->tm) return -1;
+  const char *entry_opt = getenv("PCN_JIT_ENTRY_OPT");
+  js->entry_pipeline = entry_opt && *entry_opt ? (strcmp(entry_opt, "none") ? entry_opt : NULL)
+                                               : PCN_JIT_ENTRY_PIPELINE;
+  LLVMOrcIRTransformLayerSetTransform(LLVMOrcLLJITGetIRTransformLayer(js->jit), jit_transform, js);
+
+  if (jit_options(s, &js->plan, &js->opts)) {
+    jit_err(err, errlen, "jit: out of memory");
+    return -1;
+  }
+  js->specialized = js->opts.steps != NULL;
+  js->nfuncs = pcn_cg_nfunctions(&js->opts);
+  /* Our pool does the splitting; OpenBLAS threads would only spin. This
+   * is process-wide (OpenBLAS has one setting), hence opt-in. */
+  if (js->opts.own_gemm_threads) openblas_set_num_threads(1);
+  js->opts.no_verify = true;
+  double t1 = now_seconds();
+  tt->setup += t1 - t, t = t1;
 
   LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
   LLVMContextRef ctx = LLVMOrcThreadSafeContextGetContext(tsc);
-  PcnCgOptions o;
-  if (jit_options(s, &js->plan, &o)) {
-    jit_err(err, errlen, "jit: out of memory");
-    LLVMOrcDisposeThreadSafeContext(tsc);
-    return -1;
+  /* Modules: the kernels, what a training batch runs, evaluation, and
+   * the general step and learn (only when a batch leaves the specialized
+   * sequence). PCN_JIT_SPLIT=each: one module per function. */
+  int group[JIT_MAX_FUNCS];
+  const char *split = getenv("PCN_JIT_SPLIT");
+  bool each = split && strcmp(split, "each") == 0;
+  for (int k = 0; k < js->nfuncs; k++) {
+    bool hot = k == PCN_PROG_TRAIN_INIT || k >= PCN_PROG_COUNT ||
+               (!js->specialized && k < PCN_PROG_EVAL_INIT);
+    bool eval = k >= PCN_PROG_EVAL_INIT && k < PCN_PROG_COUNT;
+    group[k] = each ? k : hot ? 0 : eval ? 1 : 2;
   }
-  bool specialize = o.steps != NULL;
-  /* Our pool does the splitting; OpenBLAS threads would only spin. This
-   * is process-wide (OpenBLAS has one setting), hence opt-in. */
-  if (o.own_gemm_threads) openblas_set_num_threads(1);
-  o.no_verify = true;
-  double t1 = now_seconds();
-  tt->setup += t1 - t, t = t1;
-  LLVMModuleRef m = pcn_cg_build_module(ctx, s, &o, err, errlen);
-  if (!m) {
+  LLVMModuleRef mods[JIT_MAX_FUNCS + 1];
+  int nmods = (each ? js->nfuncs : 3) + 1;
+  if (pcn_cg_build_split(ctx, s, &js->opts, group, nmods - 1, mods + 1, &mods[0], err,
+                         errlen)) {
     LLVMOrcDisposeThreadSafeContext(tsc);
     return -1;
   }
   t1 = now_seconds();
   tt->codegen += t1 - t, t = t1;
-  char *vmsg = NULL;
-  if (LLVMVerifyModule(m, LLVMReturnStatusAction, &vmsg)) {
-    jit_err(err, errlen, "codegen: invalid module: %s", vmsg ? vmsg : "?");
+  int rc = 0;
+  int nm = 0;
+  for (int i = 0; i < nmods; i++)
+    if (mods[i]) mods[nm++] = mods[i];
+  nmods = nm;
+  for (int i = 0; i < nmods && !rc; i++) {
+    char *vmsg = NULL;
+    if (LLVMVerifyModule(mods[i], LLVMReturnStatusAction, &vmsg)) {
+      jit_err(err, errlen, "codegen: invalid module: %s", vmsg ? vmsg : "?");
+      rc = -1;
+    }
     LLVMDisposeMessage(vmsg);
-    LLVMDisposeModule(m);
-    LLVMOrcDisposeThreadSafeContext(tsc);
-    return -1;
   }
-  LLVMDisposeMessage(vmsg);
   t1 = now_seconds();
   tt->verify += t1 - t, t = t1;
-  LLVMTargetMachineRef tm = pcn_cg_host_machine(false, err, errlen);
-  t1 = now_seconds();
-  tt->setup += t1 - t, t = t1;
-  int rc = tm ? pcn_cg_optimize(m, tm, err, errlen) : -1;
-  t1 = now_seconds();
-  tt->optimize += t1 - t, t = t1;
-  if (tm) LLVMDisposeTargetMachine(tm);
-  if (rc) {
-    LLVMDisposeModule(m);
-    LLVMOrcDisposeThreadSafeContext(tsc);
-    return -1;
-  }
-  /* The JIT's own data layout wins (it compiles for the same host). */
-  LLVMSetDataLayout(m, LLVMOrcLLJITGetDataLayoutStr(js->jit));
-  LLVMSetTarget(m, LLVMOrcLLJITGetTripleString(js->jit));
-  LLVMOrcThreadSafeModuleRef tsm = LLVMOrcCreateNewThreadSafeModule(m, tsc);
-  LLVMOrcDisposeThreadSafeContext(tsc); /* the module keeps it alive */
-  e = LLVMOrcLLJITAddLLVMIRModule(js->jit, LLVMOrcLLJITGetMainJITDylib(js->jit), tsm);
-  if (e) {
-    LLVMOrcDisposeThreadSafeModule(tsm);
-    return orc_err(e, "adding the module", err, errlen);
-  }
-  int nvariants = specialize ? js->plan.T + 1 : 0;
-  for (int p = 0; p < PCN_PROG_COUNT + nvariants; p++) {
-    char name[64];
-    if (p < PCN_PROG_COUNT)
-      snprintf(name, sizeof name, "pcn_%s", pcn_cg_program_symbol((PcnProgramKind)p));
-    else if (p - PCN_PROG_COUNT < js->plan.T)
-      snprintf(name, sizeof name, "pcn_train_step_t%d", p - PCN_PROG_COUNT);
-    else
-      snprintf(name, sizeof name, "pcn_train_learn_T");
-    LLVMOrcExecutorAddress addr = 0;
-    e = LLVMOrcLLJITLookup(js->jit, &addr, name);
-    if (e) {
-      char what[128];
-      snprintf(what, sizeof what, "looking up %s%s%s", name, js->err_slot[0] ? ": " : "",
-               js->err_slot);
-      return orc_err(e, what, err, errlen);
+  LLVMOrcThreadSafeModuleRef tsm[JIT_MAX_FUNCS + 1];
+  for (int i = 0; i < nmods; i++) {
+    if (rc) {
+      LLVMDisposeModule(mods[i]);
+      continue;
     }
-    if (!addr) {
-      jit_err(err, errlen, "jit: %s resolved to address 0", name);
-      return -1;
-    }
-    PcnJitEntry fn = (PcnJitEntry)(uintptr_t)addr;
-    if (p < PCN_PROG_COUNT) js->entry[p] = fn;
-    else if (p - PCN_PROG_COUNT < js->plan.T) js->step[p - PCN_PROG_COUNT] = fn;
-    else js->learn_T = fn;
+    LLVMSetDataLayout(mods[i], LLVMOrcLLJITGetDataLayoutStr(js->jit));
+    LLVMSetTarget(mods[i], LLVMOrcLLJITGetTripleString(js->jit));
+    tsm[i] = LLVMOrcCreateNewThreadSafeModule(mods[i], tsc);
   }
-  tt->materialize += now_seconds() - t;
+  LLVMOrcDisposeThreadSafeContext(tsc); /* the modules keep it alive */
+  if (rc) return -1;
+  for (int i = 0; i < nmods; i++) {
+    e = rc ? NULL : LLVMOrcLLJITAddLLVMIRModule(js->jit, LLVMOrcLLJITGetMainJITDylib(js->jit), tsm[i]);
+    if (rc || e) {
+      LLVMOrcDisposeThreadSafeModule(tsm[i]);
+      if (e) rc = orc_err(e, "adding a module", err, errlen);
+    }
+  }
+  if (rc) return -1;
+  /* What one training batch runs. */
+  int hot[JIT_MAX_FUNCS], nhot = 0;
+  hot[nhot++] = PCN_PROG_TRAIN_INIT;
+  if (js->specialized) {
+    for (int k = PCN_PROG_COUNT; k < js->nfuncs; k++) hot[nhot++] = k;
+  } else {
+    hot[nhot++] = PCN_PROG_TRAIN_STEP;
+    hot[nhot++] = PCN_PROG_TRAIN_LEARN;
+  }
+  /* PCN_JIT_EAGER=1: everything now (as before lazy compilation). */
+  const char *eager = getenv("PCN_JIT_EAGER");
+  if (eager && eager[0] == '1') {
+    nhot = 0;
+    for (int k = 0; k < js->nfuncs; k++) hot[nhot++] = k;
+  }
+  js->opt_seconds = 0;
+  for (int i = 0; i < nhot; i++)
+    if (!jit_entry(js, hot[i], err, errlen)) return -1;
+  t1 = now_seconds();
+  tt->optimize += js->opt_seconds;
+  tt->materialize += t1 - t - js->opt_seconds;
   return 0;
 }
 
 static int jit_prepare(PcnPlan *p, void **state, char *err, size_t errlen) {
-  double t0 = now_seconds();
+  double t0 = now_seconds(), c0 = cpu_seconds();
   memset(&last_times, 0, sizeof last_times);
   const PcnSchedule *s = pcn_plan_schedule(p);
   JitState *js = calloc(1, sizeof *js);
@@ -434,6 +524,7 @@ static int jit_prepare(PcnPlan *p, void **state, char *err, size_t errlen) {
   *state = js;
   last_compile_seconds = now_seconds() - t0;
   last_times.total = last_compile_seconds;
+  last_times.cpu = cpu_seconds() - c0;
   return 0;
 }
 
@@ -443,7 +534,8 @@ static int jit_run(PcnPlan *p, void *state, PcnProgramKind prog, int n) {
    * derived for: TRAIN_INIT, then steps 0, 1, ... on the same rows, then
    * TRAIN_LEARN after exactly T of them, with nothing else writing the
    * plan's buffers in between (clamps are set before TRAIN_INIT). */
-  PcnJitEntry fn = js->entry[prog];
+  int k = (int)prog;
+  int T = js->specialized ? js->plan.T : -1;
   switch (prog) {
   case PCN_PROG_TRAIN_INIT:
     js->k = 0;
@@ -451,14 +543,28 @@ static int jit_run(PcnPlan *p, void *state, PcnProgramKind prog, int n) {
     break;
   case PCN_PROG_TRAIN_STEP:
     if (js->k >= 0 && n != js->n_init) js->k = -1;
-    if (js->k >= 0 && js->k < js->plan.T && js->step[js->k]) fn = js->step[js->k];
+    if (js->k >= 0 && js->k < T) k = PCN_PROG_COUNT + js->k;
     if (js->k >= 0) js->k++;
     break;
   case PCN_PROG_TRAIN_LEARN:
-    if (js->k == js->plan.T && js->learn_T && n == js->n_init) fn = js->learn_T;
+    if (T >= 0 && js->k == T && n == js->n_init) k = PCN_PROG_COUNT + T;
     js->k = -1;
     break;
   default: js->k = -1; break;
+  }
+  PcnJitEntry fn = js->fn[k];
+  if (!fn) {
+    /* First use: compile it now (lazy; counted in pcn_jit_last_times). */
+    char err[512];
+    double t = now_seconds(), opt0 = js->opt_seconds;
+    fn = jit_entry(js, k, err, sizeof err);
+    double dt = now_seconds() - t;
+    last_times.lazy += dt;
+    last_times.lazy_optimize += js->opt_seconds - opt0;
+    if (!fn) {
+      pcn_plan_set_error(p, "%s", err);
+      return -1;
+    }
   }
   int32_t rc = fn(&js->st, n);
   if (rc != 0) {
