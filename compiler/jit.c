@@ -1,11 +1,18 @@
 /* jit.c - the JIT backend (ORC LLJIT through the LLVM 14 C API) and the
  * ahead-of-time outputs (object file, C header, IR text). codegen.h.
  *
- * prepare(): build the module (codegen.c), verify, optimize for the host,
- * hand it to a fresh LLJIT whose main dylib holds every runtime symbol the
- * code may call (registered by address: Debian links with --as-needed, so
- * a search of the process can miss cblas_sgemm), and look up all entry
- * points, which is when ORC materializes and errors surface. */
+ * prepare(): build the code as separate modules (codegen.c,
+ * pcn_cg_build_split: the kernels; what a training batch runs; evaluation;
+ * the general step and learn), verify, hand them to a fresh LLJIT whose
+ * main dylib holds every runtime symbol the code may call (registered by
+ * address: Debian links with --as-needed, so a search of the process can
+ * miss cblas_sgemm), and look up the entry points of a training batch:
+ * ORC then materializes those modules, running our pass pipeline in its IR
+ * transform layer (kernels default<O3>, entry functions none), and errors
+ * surface. The other entry points compile on first use in jit_run().
+ * Switches for measurement: PCN_JIT_EAGER=1 (compile everything in
+ * prepare), PCN_JIT_SPLIT=each (one module per entry function),
+ * PCN_JIT_ENTRY_OPT / PCN_JIT_KERNEL_OPT (pipelines, "none" for entries). */
 #include <cblas.h>
 #include <errno.h>
 #include <math.h>
