@@ -337,8 +337,20 @@ static void test_smm(void) {
 
 /* ---- JIT against the reference, with labels ------------------------------ */
 
+/* Tolerance: the JIT's vectorized activations differ from libm by about
+ * 3e-7 relative (compiler/codegen.h), so a prediction moves by ~3e-7 of the
+ * state scale S, and errors e = h - mu, which are differences of numbers of
+ * size S, can be ~1e-8 where the reference computes exactly 0. Hence a
+ * relative bound per buffer plus an absolute floor of 1e-6 S. */
 static int compare(PcnPlan *a, PcnPlan *b, int n, const char *where) {
   const PcnSchedule *s = pcn_plan_schedule(a);
+  double S = 0;
+  for (int k = 0; k < s->nbuffers; k++) {
+    const PcnBuffer *B = &s->buffers[k];
+    if (B->kind != PCN_BUF_H) continue;
+    const float *x = pcn_plan_buffer(a, k);
+    for (size_t i = 0; i < (size_t)n * B->cols; i++) S = fmax(S, fabs(x[i]));
+  }
   for (int k = 0; k < s->nbuffers; k++) {
     const PcnBuffer *B = &s->buffers[k];
     size_t count = (size_t)(B->batch_rows ? n : B->rows) * B->cols;
@@ -346,7 +358,8 @@ static int compare(PcnPlan *a, PcnPlan *b, int n, const char *where) {
     double scale = 0;
     for (size_t i = 0; i < count; i++) scale = fmax(scale, fabs(x[i]));
     for (size_t i = 0; i < count; i++)
-      if (isnan(x[i]) != isnan(y[i]) || fabs((double)x[i] - y[i]) > 1e-5 * (scale + fabs(x[i]))) {
+      if (isnan(x[i]) != isnan(y[i]) ||
+          fabs((double)x[i] - y[i]) > 1e-5 * (scale + fabs(x[i])) + 1e-6 * S) {
         printf("\n  %s: %s[%zu]: reference %.9g, jit %.9g\n", where, B->name, i, (double)x[i],
                (double)y[i]);
         return -1;
