@@ -14,10 +14,14 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "exec_internal.h"
 #include "pcn/schedule.h"
 
 #define MAGIC_LEN 8
 #define HEADER_LEN (MAGIC_LEN + 4 + 8) /* magic, version, payload length */
+
+/* Record types of an initializer's state section. */
+enum { REC_END = 0, REC_F32 = 1, REC_I64 = 2 };
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -98,6 +102,39 @@ static void w_floats(Writer *w, const float *x, size_t n) {
   w_bytes(w, buf, fill);
 }
 
+/* ---- initializer state: writing ------------------------------------------ */
+
+struct PcnStateWriter {
+  Writer *w;
+};
+
+void pcn_state_write_floats(PcnStateWriter *sw, const char *name, int rows,
+                            int cols, const float *x) {
+  w_u8(sw->w, REC_F32);
+  w_str(sw->w, name);
+  w_u32(sw->w, (uint32_t)rows);
+  w_u32(sw->w, (uint32_t)cols);
+  w_floats(sw->w, x, (size_t)rows * (size_t)cols);
+}
+
+void pcn_state_write_ints(PcnStateWriter *sw, const char *name, int count,
+                          const int64_t *x) {
+  w_u8(sw->w, REC_I64);
+  w_str(sw->w, name);
+  w_u32(sw->w, 1);
+  w_u32(sw->w, (uint32_t)count);
+  for (int i = 0; i < count; i++) w_u64(sw->w, (uint64_t)x[i]);
+}
+
+void pcn_state_write_int(PcnStateWriter *sw, const char *name, int64_t v) {
+  pcn_state_write_ints(sw, name, 1, &v);
+}
+
+/* The initializers whose state goes into a checkpoint, in kind order. */
+static bool saves_state(const PcnPlan *p, int k) {
+  return p->inits[k] && p->inits[k]->save_state && p->inits[k]->load_state;
+}
+
 /* The name a parameter is stored under: "src->dst" for an edge's W, the
  * node's name for its bias. */
 static void param_name(const PcnGraph *g, const PcnBuffer *b, char *out,
@@ -142,6 +179,16 @@ static void write_payload(Writer *w, PcnPlan *p, const char *model,
     } else {
       w_u8(w, 0);
     }
+  }
+  uint32_t nsec = 0;
+  for (int k = 0; k < PCN_INIT_COUNT; k++) nsec += saves_state(p, k);
+  w_u32(w, nsec);
+  for (int k = 0; k < PCN_INIT_COUNT; k++) {
+    if (!saves_state(p, k)) continue;
+    PcnStateWriter sw = {w};
+    w_str(w, p->inits[k]->name);
+    p->inits[k]->save_state(p, p->init_state[k], &sw);
+    w_u8(w, REC_END);
   }
 }
 
@@ -287,6 +334,188 @@ static void r_floats(const unsigned char *src, float *dst, size_t n) {
   }
 }
 
+/* ---- initializer state: reading ------------------------------------------ */
+
+/* One record of a state section, located by the validation pass. */
+typedef struct Rec {
+  unsigned type; /* REC_F32 or REC_I64 */
+  Str name;
+  uint32_t rows, cols;
+  const unsigned char *data;
+  bool used;     /* asked for by the initializer's checking pass */
+} Rec;
+
+typedef struct Section {
+  Str init;      /* the initializer's name */
+  Rec *recs;
+  int nrecs;
+  int kind;      /* the plan's initializer of that name, or -1 */
+} Section;
+
+typedef struct Sections {
+  Section *sec;
+  int n;
+} Sections;
+
+static void sections_free(Sections *ss) {
+  for (int i = 0; i < ss->n; i++) free(ss->sec[i].recs);
+  free(ss->sec);
+  ss->sec = NULL;
+  ss->n = 0;
+}
+
+static bool str_same(Str a, Str b) {
+  return a.n == b.n && memcmp(a.s, b.s, a.n) == 0;
+}
+
+/* Parses the state sections (format version 2) into ss. -1 on anything
+ * inconsistent (the CRC matched, so that is not our file). */
+static int parse_sections(Reader *r, Sections *ss) {
+  uint32_t nsec = r_u32(r);
+  if (r->bad || nsec > PCN_INIT_COUNT * 16u) return -1;
+  ss->sec = calloc((size_t)nsec + 1, sizeof *ss->sec);
+  if (!ss->sec) return -1;
+  for (uint32_t i = 0; i < nsec; i++) {
+    Section *sc = &ss->sec[ss->n++];
+    sc->init = r_str(r);
+    sc->kind = -1;
+    if (r->bad) return -1;
+    for (uint32_t j = 0; j < i; j++)
+      if (str_same(ss->sec[j].init, sc->init)) return -1;
+    int cap = 0;
+    for (;;) {
+      unsigned type = r_u8(r);
+      if (r->bad) return -1;
+      if (type == REC_END) break;
+      if (type != REC_F32 && type != REC_I64) return -1;
+      Rec rec = {type, r_str(r), 0, 0, NULL, false};
+      rec.rows = r_u32(r);
+      rec.cols = r_u32(r);
+      if (r->bad) return -1;
+      uint64_t count = (uint64_t)rec.rows * rec.cols;
+      if (count > r->len) return -1; /* also keeps the product below */
+      rec.data = r_take(r, (size_t)count * (type == REC_F32 ? 4u : 8u));
+      if (r->bad) return -1;
+      for (int k = 0; k < sc->nrecs; k++)
+        if (str_same(sc->recs[k].name, rec.name)) return -1;
+      if (sc->nrecs == cap) {
+        cap = cap ? 2 * cap : 8;
+        Rec *g = realloc(sc->recs, (size_t)cap * sizeof *g);
+        if (!g) return -1;
+        sc->recs = g;
+      }
+      sc->recs[sc->nrecs++] = rec;
+    }
+  }
+  return 0;
+}
+
+struct PcnStateReader {
+  const char *path;
+  const char *init;  /* initializer name, for messages */
+  Section *sec;
+  bool checking;
+  char msg[512];
+};
+
+bool pcn_state_reader_checking(const PcnStateReader *r) { return r->checking; }
+
+static Rec *find_rec(PcnStateReader *r, const char *name, unsigned type,
+                     uint32_t rows, uint32_t cols) {
+  Rec *rec = NULL;
+  for (int i = 0; i < r->sec->nrecs && !rec; i++)
+    if (str_eq(r->sec->recs[i].name, name)) rec = &r->sec->recs[i];
+  const char *tn = type == REC_F32 ? "float" : "integer";
+  if (!rec) {
+    set_err(r->msg, sizeof r->msg, "checkpoint '%s' has no %s state '%s' "
+            "(%ux%u %s)", r->path, r->init, name, rows, cols, tn);
+    return NULL;
+  }
+  if (rec->type != type) {
+    set_err(r->msg, sizeof r->msg, "checkpoint '%s' has %s state '%s' of "
+            "%s type, the model has %s", r->path, r->init, name,
+            rec->type == REC_F32 ? "float" : "integer", tn);
+    return NULL;
+  }
+  if (rec->rows != rows || rec->cols != cols) {
+    set_err(r->msg, sizeof r->msg, "checkpoint '%s' has %s state '%s' of "
+            "%ux%u, the model has %ux%u", r->path, r->init, name, rec->rows,
+            rec->cols, rows, cols);
+    return NULL;
+  }
+  rec->used = true;
+  return rec;
+}
+
+int pcn_state_record_shape(PcnStateReader *r, const char *name, int *rows,
+                           int *cols) {
+  for (int i = 0; i < r->sec->nrecs; i++) {
+    const Rec *rec = &r->sec->recs[i];
+    if (rec->type != REC_F32 || !str_eq(rec->name, name)) continue;
+    if (rec->rows > INT32_MAX || rec->cols > INT32_MAX) return -1;
+    *rows = (int)rec->rows;
+    *cols = (int)rec->cols;
+    return 0;
+  }
+  return -1;
+}
+
+int pcn_state_read_floats(PcnStateReader *r, const char *name, int rows,
+                          int cols, float *dst) {
+  Rec *rec = find_rec(r, name, REC_F32, (uint32_t)rows, (uint32_t)cols);
+  if (!rec) return -1;
+  if (!r->checking) r_floats(rec->data, dst, (size_t)rows * (size_t)cols);
+  return 0;
+}
+
+int pcn_state_read_ints(PcnStateReader *r, const char *name, int count,
+                        int64_t *dst) {
+  Rec *rec = find_rec(r, name, REC_I64, 1, (uint32_t)count);
+  if (!rec) return -1;
+  /* Integers are copied in the checking pass too: hooks read them into
+   * locals or scratch and may validate their values there. */
+  for (int i = 0; i < count; i++)
+      dst[i] = (int64_t)((uint64_t)le32(rec->data + 8 * i) |
+                         (uint64_t)le32(rec->data + 8 * i + 4) << 32);
+  return 0;
+}
+
+int pcn_state_read_int(PcnStateReader *r, const char *name, int64_t *dst) {
+  return pcn_state_read_ints(r, name, 1, dst);
+}
+
+/* The checking pass of every initializer whose section the file has. */
+static int check_sections(PcnPlan *p, const char *path, Sections *ss,
+                          char *err, size_t errlen) {
+  for (int i = 0; i < ss->n; i++) {
+    Section *sc = &ss->sec[i];
+    for (int k = 0; k < PCN_INIT_COUNT && sc->kind < 0; k++)
+      if (saves_state(p, k) && str_eq(sc->init, p->inits[k]->name)) sc->kind = k;
+    /* A section of an initializer the model does not use (any more) is
+     * skipped, as a missing one is: the parameters decide the match. */
+    if (sc->kind < 0) continue;
+    const PcnInitializer *in = p->inits[sc->kind];
+    PcnStateReader rd = {path, in->name, sc, true, ""};
+    char herr[400] = "";
+    if (in->load_state(p, p->init_state[sc->kind], &rd, herr, sizeof herr)) {
+      if (rd.msg[0])
+        set_err(err, errlen, "%s", rd.msg);
+      else
+        set_err(err, errlen, "checkpoint '%s': %s state: %s", path, in->name,
+                herr[0] ? herr : "refused");
+      return -1;
+    }
+    for (int j = 0; j < sc->nrecs; j++)
+      if (!sc->recs[j].used) {
+        set_err(err, errlen, "checkpoint '%s' has %s state '%.*s', which the "
+                "model does not have", path, in->name,
+                (int)sc->recs[j].name.n, sc->recs[j].name.s);
+        return -1;
+      }
+  }
+  return 0;
+}
+
 /* Reads the whole file; a checkpoint is at most a few GiB and loading it
  * twice over (validate, then copy) from memory keeps the plan untouched
  * when anything is wrong. */
@@ -330,8 +559,9 @@ typedef struct ParamAt {
 } ParamAt;
 
 static int check_and_locate(PcnPlan *p, const char *path, const char *model,
-                            Reader *r, int *epoch, uint64_t *steps,
-                            ParamAt *at, char *err, size_t errlen) {
+                            uint32_t version, Reader *r, int *epoch,
+                            uint64_t *steps, ParamAt *at, Sections *ss,
+                            char *err, size_t errlen) {
   const PcnSchedule *s = pcn_plan_schedule(p);
   const PcnGraph *g = s->graph;
   Str name = r_str(r);
@@ -402,6 +632,8 @@ static int check_and_locate(PcnPlan *p, const char *path, const char *model,
     }
     if (r->bad) goto corrupt;
   }
+  /* Version 1 ends here; version 2 adds the initializers' sections. */
+  if (version >= 2 && parse_sections(r, ss) != 0) goto corrupt;
   if (r->pos != r->len) goto corrupt;
   for (uint32_t i = 0; i < nn || i < (uint32_t)g->nnodes; i++) {
     if (i >= nn) {
@@ -449,6 +681,7 @@ int pcn_checkpoint_load(PcnPlan *p, const char *path, const char *model,
   if (!buf) return -1;
   int rc = -1;
   ParamAt *at = NULL;
+  Sections ss = {NULL, 0};
   if (len < MAGIC_LEN || memcmp(buf, PCN_CKPT_MAGIC, MAGIC_LEN) != 0) {
     set_err(err, errlen, "checkpoint '%s' is not a pcnc checkpoint (bad magic)",
             path);
@@ -459,9 +692,10 @@ int pcn_checkpoint_load(PcnPlan *p, const char *path, const char *model,
     goto out;
   }
   uint32_t version = le32(buf + MAGIC_LEN);
-  if (version != PCN_CKPT_VERSION) {
+  if (version < PCN_CKPT_VERSION_MIN || version > PCN_CKPT_VERSION) {
     set_err(err, errlen, "checkpoint '%s' has format version %u; this pcnc "
-            "reads version %u", path, version, PCN_CKPT_VERSION);
+            "reads versions %u to %u", path, version, PCN_CKPT_VERSION_MIN,
+            PCN_CKPT_VERSION);
     goto out;
   }
   uint64_t payload = (uint64_t)le32(buf + MAGIC_LEN + 4) |
@@ -498,7 +732,9 @@ int pcn_checkpoint_load(PcnPlan *p, const char *path, const char *model,
   Reader r = {body, (size_t)payload, 0, false};
   int epoch = 0;
   uint64_t steps = 0;
-  if (check_and_locate(p, path, model, &r, &epoch, &steps, at, err, errlen))
+  if (check_and_locate(p, path, model, version, &r, &epoch, &steps, at, &ss,
+                       err, errlen) ||
+      check_sections(p, path, &ss, err, errlen))
     goto out;
 
   /* Everything matched: only now does the plan change. */
@@ -519,9 +755,19 @@ int pcn_checkpoint_load(PcnPlan *p, const char *path, const char *model,
     }
   }
   pcn_plan_set_learn_steps(p, (int64_t)steps);
+  for (int i = 0; i < ss.n; i++) {
+    Section *sc = &ss.sec[i];
+    if (sc->kind < 0) continue;
+    const PcnInitializer *in = p->inits[sc->kind];
+    PcnStateReader rd = {path, in->name, sc, false, ""};
+    char herr[400] = "";
+    /* Checked above with the same records: cannot fail. */
+    (void)in->load_state(p, p->init_state[sc->kind], &rd, herr, sizeof herr);
+  }
   if (epoch_out) *epoch_out = epoch;
   rc = 0;
 out:
+  sections_free(&ss);
   free(at);
   free(buf);
   return rc;

@@ -1,6 +1,7 @@
 /* init.c - the built-in node initializers: zero, random, null, forward
  * (pcn/exec.h, "Initializers"). `average` and `memory` plug in through
  * PcnPlanConfig.initializers in a later issue. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,8 @@ static void zero_init(PcnPlan *p, void *state, PcnPhase phase, int node, float *
   memset(h, 0, (size_t)n * cols * sizeof(float));
 }
 
-static const PcnInitializer init_zero = {"zero", PCN_INIT_ZERO, NULL, NULL, NULL, zero_init, NULL};
+static const PcnInitializer init_zero = {"zero", PCN_INIT_ZERO, NULL, NULL, NULL, zero_init, NULL,
+                                         NULL,   NULL};
 
 /* ---- random(mean, std) ------------------------------------------------------
  * Draws from the plan's PCN_STREAM_NODE_INIT stream, so weight init and
@@ -34,7 +36,8 @@ static void random_init(PcnPlan *p, void *state, PcnPhase phase, int node, float
 }
 
 static const PcnInitializer init_random = {"random", PCN_INIT_RANDOM, NULL,       NULL,
-                                           NULL,     random_init,     NULL};
+                                           NULL,     random_init,     NULL,
+                                           NULL,     NULL};
 
 /* ---- null: h^(0,b+1) = h^(T,b) -------------------------------------------
  * The state keeps a private copy of h^(T) per phase and node, saved by
@@ -131,8 +134,59 @@ static void null_end_batch(PcnPlan *p, void *state, PcnPhase phase, int n, const
   }
 }
 
-static const PcnInitializer init_null = {"null",    PCN_INIT_NULL, null_attach,   null_detach,
-                                         NULL,      null_init,     null_end_batch};
+/* Checkpoint section, per phase ("train", "eval") and node with a NULL
+ * INIT op: "PHASE.NODE.seen" (initialized once already) and, when a state
+ * was saved, "PHASE.NODE" with the saved rows (at most the plan's batch,
+ * so a resumed run may use another batch size). */
+static const char *const phase_names[PCN_PHASE_COUNT] = {"train", "eval"};
+
+static void null_save_state(PcnPlan *p, void *state, PcnStateWriter *w) {
+  NullState *st = state;
+  char name[300];
+  for (int ph = 0; ph < PCN_PHASE_COUNT; ph++)
+    for (int i = 0; i < st->count[ph]; i++) {
+      int v = st->nodes[ph][i];
+      const char *nm = p->g->nodes[v].name;
+      snprintf(name, sizeof name, "%s.%s.seen", phase_names[ph], nm);
+      pcn_state_write_int(w, name, st->seen[ph][v]);
+      if (st->saved_rows[ph][v] == 0) continue;
+      snprintf(name, sizeof name, "%s.%s", phase_names[ph], nm);
+      pcn_state_write_floats(w, name, st->saved_rows[ph][v], p->g->nodes[v].size,
+                             st->saved[ph][v]);
+    }
+}
+
+static int null_load_state(PcnPlan *p, void *state, PcnStateReader *r, char *err,
+                           size_t errlen) {
+  NullState *st = state;
+  char name[300];
+  for (int ph = 0; ph < PCN_PHASE_COUNT; ph++)
+    for (int i = 0; i < st->count[ph]; i++) {
+      int v = st->nodes[ph][i], size = p->g->nodes[v].size;
+      const char *nm = p->g->nodes[v].name;
+      int64_t seen = 0;
+      snprintf(name, sizeof name, "%s.%s.seen", phase_names[ph], nm);
+      if (pcn_state_read_int(r, name, &seen)) return -1;
+      snprintf(name, sizeof name, "%s.%s", phase_names[ph], nm);
+      int rows = 0, cols = 0;
+      if (pcn_state_record_shape(r, name, &rows, &cols) == 0) {
+        if (rows < 1 || rows > p->cfg.max_batch) {
+          snprintf(err, errlen, "state '%s' has %d rows, the batch holds at most %d", name,
+                   rows, p->cfg.max_batch);
+          return -1;
+        }
+        if (pcn_state_read_floats(r, name, rows, size, st->saved[ph][v])) return -1;
+      }
+      if (pcn_state_reader_checking(r)) continue;
+      st->seen[ph][v] = seen != 0;
+      st->saved_rows[ph][v] = rows;
+    }
+  return 0;
+}
+
+static const PcnInitializer init_null = {"null",          PCN_INIT_NULL,  null_attach,
+                                         null_detach,     NULL,           null_init,
+                                         null_end_batch,  null_save_state, null_load_state};
 
 /* ---- forward -----------------------------------------------------------------
  * The schedule's FORWARD_SET sweep computes h = mu in topological order;
@@ -144,7 +198,8 @@ static void forward_init(PcnPlan *p, void *state, PcnPhase phase, int node, floa
 }
 
 static const PcnInitializer init_forward = {"forward", PCN_INIT_FORWARD, NULL, NULL,
-                                            NULL,      forward_init,     NULL};
+                                            NULL,      forward_init,     NULL,
+                                            NULL,      NULL};
 
 const PcnInitializer *pcn_initializer_builtin(PcnInitKind kind) {
   switch (kind) {

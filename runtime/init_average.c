@@ -31,6 +31,7 @@
  * label-clamped node (the one-hot target); labels outside [0, C) are
  * treated as unseen classes. Nothing is allocated after attach. */
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,7 @@ typedef struct AvgState {
   int *labels;        /* [max_batch] labels of the current training batch */
   bool labelled;      /* labels were given to begin_batch */
   bool fallback;      /* some row of the current batch has no mean */
+  int64_t *seen;      /* [C] `have` as checkpoint integers, scratch */
 } AvgState;
 
 static void avg_detach(void *state) {
@@ -64,6 +66,7 @@ static void avg_detach(void *state) {
   free(st->sum);
   free(st->rows_of);
   free(st->labels);
+  free(st->seen);
   free(st);
 }
 
@@ -84,7 +87,9 @@ static int avg_attach(PcnPlan *p, void **state, char *err, size_t errlen) {
   st->have = calloc((size_t)st->classes + 1, sizeof(bool));
   st->rows_of = calloc((size_t)st->classes + 1, sizeof(int));
   st->labels = calloc((size_t)st->max_batch + 1, sizeof(int));
-  if (!st->nodes || !st->has_fallback || !st->mean || !st->have || !st->rows_of || !st->labels)
+  st->seen = calloc((size_t)st->classes + 1, sizeof(int64_t));
+  if (!st->nodes || !st->has_fallback || !st->mean || !st->have || !st->rows_of || !st->labels ||
+      !st->seen)
     goto oom;
   /* Only training programs can hold average INIT ops (evaluation uses
    * forward); the fallback sweep is whatever FORWARD_SET the schedule
@@ -176,9 +181,42 @@ static void avg_end_batch(PcnPlan *p, void *state, PcnPhase phase, int n, const 
     if (st->rows_of[c] > 0) st->have[c] = true;
 }
 
-static const PcnInitializer init_average = {"average",       PCN_INIT_AVERAGE, avg_attach,
-                                            avg_detach,      avg_begin_batch,  avg_init_node,
-                                            avg_end_batch};
+/* Checkpoint section: "seen" (C ints, the per-class `have` flags) and
+ * "mean.NODE" (C x size(NODE)) for every average node. Everything else is
+ * per batch and rebuilt by begin_batch. */
+static void avg_save_state(PcnPlan *p, void *state, PcnStateWriter *w) {
+  AvgState *st = state;
+  int C = st->classes;
+  for (int c = 0; c < C; c++) st->seen[c] = st->have[c];
+  pcn_state_write_ints(w, "seen", C, st->seen);
+  char name[300];
+  for (int k = 0; k < st->count; k++) {
+    int v = st->nodes[k];
+    snprintf(name, sizeof name, "mean.%s", p->g->nodes[v].name);
+    pcn_state_write_floats(w, name, C, p->g->nodes[v].size, st->mean[v]);
+  }
+}
+
+static int avg_load_state(PcnPlan *p, void *state, PcnStateReader *r, char *err,
+                          size_t errlen) {
+  AvgState *st = state;
+  (void)err, (void)errlen; /* every mismatch is a name or shape */
+  int C = st->classes;
+  int rc = pcn_state_read_ints(r, "seen", C, st->seen);
+  if (rc == 0 && !pcn_state_reader_checking(r))
+    for (int c = 0; c < C; c++) st->have[c] = st->seen[c] != 0;
+  char name[300];
+  for (int k = 0; k < st->count && rc == 0; k++) {
+    int v = st->nodes[k];
+    snprintf(name, sizeof name, "mean.%s", p->g->nodes[v].name);
+    rc = pcn_state_read_floats(r, name, C, p->g->nodes[v].size, st->mean[v]);
+  }
+  return rc;
+}
+
+static const PcnInitializer init_average = {
+    "average",     PCN_INIT_AVERAGE, avg_attach,     avg_detach,    avg_begin_batch,
+    avg_init_node, avg_end_batch,    avg_save_state, avg_load_state};
 
 const PcnInitializer *pcn_initializer_average(void) { return &init_average; }
 

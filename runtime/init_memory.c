@@ -545,9 +545,76 @@ static void mem_end_batch(PcnPlan *p, void *state, PcnPhase phase, int n, const 
   }
 }
 
-static const PcnInitializer init_memory = {"memory",      PCN_INIT_MEMORY, mem_attach,
-                                           mem_detach,    NULL,            mem_init_node,
-                                           mem_end_batch};
+/* Checkpoint section, per memory M with targets: "M.Q", "M.b", "M.K",
+ * "M.V" with their shapes, the optimizer's moments "M.Q.m", "M.Q.v", ...
+ * (the same shapes), "M.steps" (its step counter) and "M.initialized"
+ * (V set by the pseudo-inverse rule, which must not run again). The
+ * gradients and the scratch are per batch; last_loss is diagnostic. */
+static const char *const hop_names[PCN_HOP_PARAM_COUNT] = {"Q", "b", "K", "V"};
+
+static void mem_save_state(PcnPlan *p, void *state, PcnStateWriter *w) {
+  MemState *st = state;
+  char name[300];
+  for (int mi = 0; mi < st->nmem; mi++) {
+    MemSlot *sl = &st->slot[mi];
+    if (!sl->hf) continue;
+    const char *M = p->g->memories[mi].name;
+    PcnHopfield *hf = sl->hf;
+    for (int k = 0; k < PCN_HOP_PARAM_COUNT; k++) {
+      int rows, cols;
+      const float *x = pcn_hopfield_param(hf, k, &rows, &cols);
+      snprintf(name, sizeof name, "%s.%s", M, hop_names[k]);
+      pcn_state_write_floats(w, name, rows, cols, x);
+      snprintf(name, sizeof name, "%s.%s.m", M, hop_names[k]);
+      pcn_state_write_floats(w, name, rows, cols, hf->m1 + hf->off[k]);
+      snprintf(name, sizeof name, "%s.%s.v", M, hop_names[k]);
+      pcn_state_write_floats(w, name, rows, cols, hf->m2 + hf->off[k]);
+    }
+    snprintf(name, sizeof name, "%s.steps", M);
+    pcn_state_write_int(w, name, hf->steps);
+    snprintf(name, sizeof name, "%s.initialized", M);
+    pcn_state_write_int(w, name, sl->v_ready ? 1 : 0);
+  }
+}
+
+static int mem_load_state(PcnPlan *p, void *state, PcnStateReader *r, char *err,
+                          size_t errlen) {
+  MemState *st = state;
+  char name[300];
+  for (int mi = 0; mi < st->nmem; mi++) {
+    MemSlot *sl = &st->slot[mi];
+    if (!sl->hf) continue;
+    const char *M = p->g->memories[mi].name;
+    PcnHopfield *hf = sl->hf;
+    for (int k = 0; k < PCN_HOP_PARAM_COUNT; k++) {
+      int rows, cols;
+      float *x = pcn_hopfield_param(hf, k, &rows, &cols);
+      snprintf(name, sizeof name, "%s.%s", M, hop_names[k]);
+      if (pcn_state_read_floats(r, name, rows, cols, x)) return -1;
+      snprintf(name, sizeof name, "%s.%s.m", M, hop_names[k]);
+      if (pcn_state_read_floats(r, name, rows, cols, hf->m1 + hf->off[k])) return -1;
+      snprintf(name, sizeof name, "%s.%s.v", M, hop_names[k]);
+      if (pcn_state_read_floats(r, name, rows, cols, hf->m2 + hf->off[k])) return -1;
+    }
+    int64_t steps = 0, ready = 0;
+    snprintf(name, sizeof name, "%s.steps", M);
+    if (pcn_state_read_int(r, name, &steps)) return -1;
+    snprintf(name, sizeof name, "%s.initialized", M);
+    if (pcn_state_read_int(r, name, &ready)) return -1;
+    if (steps < 0) { /* integers are read in the checking pass too */
+      snprintf(err, errlen, "memory '%s' has a negative step count", M);
+      return -1;
+    }
+    if (pcn_state_reader_checking(r)) continue;
+    hf->steps = steps;
+    sl->v_ready = ready != 0;
+  }
+  return 0;
+}
+
+static const PcnInitializer init_memory = {
+    "memory",      PCN_INIT_MEMORY, mem_attach,     mem_detach,    NULL,
+    mem_init_node, mem_end_batch,   mem_save_state, mem_load_state};
 
 const PcnInitializer *pcn_initializer_memory(void) { return &init_memory; }
 

@@ -4,7 +4,9 @@
  * A checkpoint holds everything needed to continue training a model: the
  * model's name, the epoch it was taken after, every node (name, size) and
  * every parameter buffer (W of each edge, b of each node) with its shape
- * and float32 data, the optimizer's moments and step count. It is checked
+ * and float32 data, the optimizer's moments and step count, and the state
+ * of the stateful node initializers (class means of `average`, the
+ * Hopfield layers of `memory`, the saved h^(T) of `null`). It is checked
  * on load against the plan it is loaded into, so a checkpoint of another
  * model, or of the same model with a different width, is refused with a
  * message naming the first difference instead of being reinterpreted.
@@ -31,13 +33,31 @@
  *         u8 kind (0 = W, 1 = b), str name (edge "src->dst" or node name),
  *         u32 rows, u32 cols, rows*cols f32 data,
  *         u8 nmoments (0 or 2), then nmoments * rows*cols f32
+ *       u32 nsections        (version >= 2; version 1 ends before this)
+ *         then per section: str initializer name ("average", "memory",
+ *         "null"), then records until a u8 0:
+ *           u8 type (1 = f32, 2 = i64), str name, u32 rows, u32 cols,
+ *           rows*cols values (f32, or i64 as two u32 words, low first)
  *     u32 crc32              zlib crc32 of the payload bytes
+ *
+ * Initializer state. Each initializer with save_state/load_state hooks
+ * (pcn/exec.h) writes one section of named records: what a resumed run
+ * needs to continue bit for bit like an uninterrupted one. On load every
+ * record the initializer asks for must be there with the same type and
+ * shape ("checkpoint 'f' has memory state 'M.Q' of 6x4, the model has
+ * 6x8"), and every record of its section must be asked for. A section of
+ * an initializer the plan does not use is skipped; an initializer without
+ * a section in the file (version 1, or saved before the model used it)
+ * keeps its fresh state, as all of them did before version 2.
  *
  * Saving writes FILE.tmp, flushes and fsyncs it, then renames it over
  * FILE, so a crash leaves either the old checkpoint or the new one, never
  * a torn file. Loading reads the whole file and checks magic, version,
- * length, CRC, model name and every node and parameter before it touches
- * the plan: a refused load leaves the plan unchanged.
+ * length, CRC, model name, every node and parameter and every
+ * initializer's state (through its checking pass) before it touches the
+ * plan: a refused load leaves the plan and its initializers unchanged.
+ * Saving always writes PCN_CKPT_VERSION; loading reads every version from
+ * PCN_CKPT_VERSION_MIN on.
  *
  * Both functions return 0 on success and -1 with a one-line message in err
  * (which names the file). Nothing here prints or exits.
@@ -50,7 +70,8 @@
 #include "exec.h"
 
 #define PCN_CKPT_MAGIC "PCNCKPT"  /* 7 characters + the NUL = 8 bytes */
-#define PCN_CKPT_VERSION 1u
+#define PCN_CKPT_VERSION 2u     /* 2: initializer state sections */
+#define PCN_CKPT_VERSION_MIN 1u /* oldest version pcn_checkpoint_load reads */
 
 /* Writes the plan's parameters (and optimizer state) to path. */
 int pcn_checkpoint_save(PcnPlan *p, const char *path, const char *model,

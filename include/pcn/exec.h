@@ -104,6 +104,10 @@ extern const PcnBackend pcn_backend_ref;
 
 /* ---- initializers ------------------------------------------------------ */
 
+/* Checkpoint sections of initializer state (see save_state below). */
+typedef struct PcnStateWriter PcnStateWriter;
+typedef struct PcnStateReader PcnStateReader;
+
 typedef struct PcnInitializer {
   const char *name; /* as the language writes it: "zero", "random", ... */
   PcnInitKind kind;
@@ -121,7 +125,49 @@ typedef struct PcnInitializer {
    * learning; labels as in begin_batch. */
   void (*end_batch)(PcnPlan *p, void *state, PcnPhase phase, int n,
                     const int *labels);
+  /* Optional (both or neither): the state a resumed run needs to continue
+   * exactly like an uninterrupted one, kept in its own section of a
+   * checkpoint (pcn/checkpoint.h, "Initializer state"). save_state writes
+   * named records with pcn_state_write_*(); it may be called more than
+   * once per save and must write the same records each time.
+   * load_state is called twice per load: first with a checking reader
+   * (pcn_state_reader_checking() true), on which the pcn_state_read_*()
+   * functions validate name and shape but copy nothing, and the hook must
+   * not change its state; then, when every part of the file checked out,
+   * with one that copies. Return 0, or -1 on a mismatch: the read
+   * functions leave their own message ("... has memory state 'M.Q' of
+   * 6x4, the model has 6x8"), other mismatches go in err. An initializer
+   * whose section the file lacks (a version-1 checkpoint, one saved
+   * before the node used it) keeps its fresh state. */
+  void (*save_state)(PcnPlan *p, void *state, PcnStateWriter *w);
+  int (*load_state)(PcnPlan *p, void *state, PcnStateReader *r, char *err,
+                    size_t errlen);
 } PcnInitializer;
+
+/* Records of an initializer's checkpoint section (runtime/checkpoint.c).
+ * Names are unique within the section (at most 255 bytes). Floats are
+ * rows x cols row major; ints are int64 arrays (flags, counters). */
+void pcn_state_write_floats(PcnStateWriter *w, const char *name, int rows,
+                            int cols, const float *x);
+void pcn_state_write_ints(PcnStateWriter *w, const char *name, int count,
+                          const int64_t *x);
+void pcn_state_write_int(PcnStateWriter *w, const char *name, int64_t v);
+/* 0, or -1 when the record is missing or of another type or shape (the
+ * reader keeps the message). A checking reader does not write the dst of
+ * pcn_state_read_floats (the initializer's state itself); integers are
+ * written in both passes, so read them into locals or scratch and check
+ * their values in the checking pass. */
+int pcn_state_read_floats(PcnStateReader *r, const char *name, int rows,
+                          int cols, float *dst);
+int pcn_state_read_ints(PcnStateReader *r, const char *name, int count,
+                        int64_t *dst);
+int pcn_state_read_int(PcnStateReader *r, const char *name, int64_t *dst);
+bool pcn_state_reader_checking(const PcnStateReader *r);
+/* The shape of float record `name`, for state whose row count varies
+ * (e.g. rows of the last batch): 0, or -1 when there is none (no message:
+ * an optional record). */
+int pcn_state_record_shape(PcnStateReader *r, const char *name, int *rows,
+                           int *cols);
 
 /* The built-in initializer of a kind, or NULL (average, memory). */
 const PcnInitializer *pcn_initializer_builtin(PcnInitKind kind);
