@@ -1,7 +1,11 @@
 /* test_checkpoint.c - checkpoints round-trip exactly, and every kind of
  * wrong file (other shapes, other names, other model, truncated, flipped
  * byte, not a checkpoint, newer version) is refused with a message that
- * names the difference, leaving the plan untouched. */
+ * names the difference, leaving the plan untouched. Format version 2
+ * carries the stateful initializers' state (average, memory, null): a run
+ * resumed from a checkpoint trains bit for bit like an uninterrupted one,
+ * a version-1 file still loads, and initializer state of another shape is
+ * refused. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +13,10 @@
 #include "compile.h"
 #include "pcn/checkpoint.h"
 #include "pcn/exec.h"
+#include "pcn/memory.h"
 #include "pcn/schedule.h"
+#include "pcn/train.h"
+#include "testgraph.h"
 #include "testutil.h"
 
 typedef struct Model {
@@ -289,6 +296,390 @@ static void test_every_truncation(void) {
   destroy(&a);
 }
 
+/* ---- version 1 ---------------------------------------------------------- */
+
+/* A version-1 checkpoint written by pcnc before version 2 existed (commit
+ * d9a225d): model "m" = build(.., "m", "h1", 2, 1) after scribble(),
+ * epoch 5. */
+static const unsigned char v1_file[] =
+    "\x50\x43\x4e\x43\x4b\x50\x54\x00\x01\x00\x00\x00\x8e\x01\x00\x00"
+    "\x00\x00\x00\x00\x01\x00\x00\x00\x6d\x05\x00\x00\x00\xd2\x04\x00"
+    "\x00\x00\x00\x00\x00\x03\x00\x00\x00\x01\x00\x00\x00\x78\x06\x00"
+    "\x00\x00\x01\x00\x00\x00\x79\x03\x00\x00\x00\x02\x00\x00\x00\x68"
+    "\x31\x02\x00\x00\x00\x04\x00\x00\x00\x00\x05\x00\x00\x00\x78\x2d"
+    "\x3e\x68\x31\x06\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x3f\x00"
+    "\x00\x40\x3f\x00\x00\x80\x3f\x00\x00\xa0\x3f\x00\x00\xc0\x3f\x00"
+    "\x00\xe0\x3f\x00\x00\x00\x40\x00\x00\x10\x40\x00\x00\x20\x40\x00"
+    "\x00\x30\x40\x00\x00\x40\x40\x00\x00\x50\x40\x02\x00\x00\x00\xbf"
+    "\x00\x00\x40\xbf\x00\x00\x80\xbf\x00\x00\xa0\xbf\x00\x00\xc0\xbf"
+    "\x00\x00\xe0\xbf\x00\x00\x00\xc0\x00\x00\x10\xc0\x00\x00\x20\xc0"
+    "\x00\x00\x30\xc0\x00\x00\x40\xc0\x00\x00\x50\xc0\x00\x00\x80\x3e"
+    "\x00\x00\x10\x3f\x00\x00\x80\x3f\x00\x00\xc8\x3f\x00\x00\x10\x40"
+    "\x00\x00\x44\x40\x00\x00\x80\x40\x00\x00\xa2\x40\x00\x00\xc8\x40"
+    "\x00\x00\xf2\x40\x00\x00\x10\x41\x00\x00\x29\x41\x00\x05\x00\x00"
+    "\x00\x68\x31\x2d\x3e\x79\x02\x00\x00\x00\x03\x00\x00\x00\x00\x00"
+    "\x60\x40\x00\x00\x70\x40\x00\x00\x80\x40\x00\x00\x88\x40\x00\x00"
+    "\x90\x40\x00\x00\x98\x40\x02\x00\x00\x60\xc0\x00\x00\x70\xc0\x00"
+    "\x00\x80\xc0\x00\x00\x88\xc0\x00\x00\x90\xc0\x00\x00\x98\xc0\x00"
+    "\x00\x44\x41\x00\x00\x61\x41\x00\x00\x80\x41\x00\x80\x90\x41\x00"
+    "\x00\xa2\x41\x00\x80\xb4\x41\x01\x01\x00\x00\x00\x79\x01\x00\x00"
+    "\x00\x03\x00\x00\x00\x00\x00\xa0\x40\x00\x00\xa8\x40\x00\x00\xb0"
+    "\x40\x02\x00\x00\xa0\xc0\x00\x00\xa8\xc0\x00\x00\xb0\xc0\x00\x00"
+    "\xc8\x41\x00\x80\xdc\x41\x00\x00\xf2\x41\x01\x02\x00\x00\x00\x68"
+    "\x31\x01\x00\x00\x00\x02\x00\x00\x00\x00\x00\xb8\x40\x00\x00\xc0"
+    "\x40\x02\x00\x00\xb8\xc0\x00\x00\xc0\xc0\x00\x40\x04\x42\x00\x00"
+    "\x10\x42\x63\xbe\xcc\x17";
+
+static void test_reads_version_1(void) {
+  const char *path = tmp_path("v1.ckpt");
+  FILE *f = fopen(path, "wb");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  CU_ASSERT_EQUAL(fwrite(v1_file, 1, sizeof v1_file - 1, f), sizeof v1_file - 1);
+  fclose(f);
+  CU_ASSERT_EQUAL(v1_file[8], 1); /* really version 1 */
+  Model a, b;
+  CU_ASSERT_FATAL(build(&a, "m", "h1", 2, 1) == 0);
+  CU_ASSERT_FATAL(build(&b, "m", "h1", 2, 2) == 0);
+  scribble(a.plan);
+  CU_ASSERT(!same_params(a.plan, b.plan));
+  char err[512] = "";
+  int epoch = -1;
+  int rc = pcn_checkpoint_load(b.plan, path, "m", &epoch, err, sizeof err);
+  if (rc) fprintf(stderr, "%s\n", err);
+  CU_ASSERT_EQUAL(rc, 0);
+  CU_ASSERT_EQUAL(epoch, 5);
+  CU_ASSERT(same_params(a.plan, b.plan));
+  /* What this pcnc writes is version 2. */
+  const char *path2 = tmp_path("v2.ckpt");
+  CU_ASSERT_EQUAL(pcn_checkpoint_save(b.plan, path2, "m", 5, err, sizeof err), 0);
+  f = fopen(path2, "rb");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  unsigned char hdr[12];
+  CU_ASSERT_EQUAL(fread(hdr, 1, 12, f), 12);
+  fclose(f);
+  CU_ASSERT_EQUAL(hdr[8], PCN_CKPT_VERSION);
+  CU_ASSERT_EQUAL(PCN_CKPT_VERSION, 2);
+  destroy(&a);
+  destroy(&b);
+}
+
+/* ---- initializer state: resuming a training run ----------------------- */
+
+/* 4 blobs in 8 dimensions, 800 training samples in batches of 32 (25 per
+ * epoch, the last one short unless `init null` drops it). */
+#define BLOBS_DATA                                                         \
+  "dataset blobs8 { format synthetic; generator blobs; features 8;\n"      \
+  "  classes 4; samples 800 400; }\n"
+#define TRAIN_EVAL(EPOCHS, SAMPLING)                                       \
+  "train m { data blobs8.train; batch 32 " SAMPLING "; epochs " EPOCHS ";\n" \
+  "  inference steps 3 sgd(lr=0.1); learning adamw(lr=3e-3); seed 7; }\n"  \
+  "evaluate m { data blobs8.test; metric accuracy; }\n"
+
+/* Hybrid Eq. 10: h1 forward, h2 average (class means of h^(T)). */
+#define AVG_MODEL(EPOCHS)                                                  \
+  BLOBS_DATA                                                               \
+  "model m { input x[8]; target y[4];\n"                                   \
+  "  node h1[16] act tanh init forward; node h2[12] act tanh init average;\n" \
+  "  x -> h1 -> h2 -> y; }\n" TRAIN_EVAL(EPOCHS, "aligned")
+
+/* A hidden node initialized from a Hopfield memory queried by x. */
+#define MEM_MODEL(EPOCHS, PATTERNS)                                        \
+  BLOBS_DATA                                                               \
+  "model m { input x[8]; target y[4];\n"                                   \
+  "  node h[16] act tanh init memory(M); x -> h -> y;\n"                   \
+  "  memory M { patterns " PATTERNS "; heads 2; embed 6; delta 2;\n"      \
+  "    query x; } }\n" TRAIN_EVAL(EPOCHS, "")
+
+/* h^(0,b+1) = h^(T,b), across epochs and separately in evaluation. */
+#define NULL_MODEL(EPOCHS)                                                 \
+  BLOBS_DATA                                                               \
+  "model m { input x[8]; target y[4];\n"                                   \
+  "  node h[16] act tanh init null; x -> h -> y; }\n" TRAIN_EVAL(EPOCHS, "")
+
+typedef struct Run {
+  PcnArena arena;
+  PcnDiag diag;
+  PcnCompilation *c;
+  PcnTrainConfig train;
+  PcnTrainSpec spec;
+} Run;
+
+static int run_setup(Run *u, const char *src) {
+  memset(u, 0, sizeof *u);
+  pcn_arena_init(&u->arena);
+  pcn_diag_init(&u->diag);
+  u->c = tg_compile(&u->arena, &u->diag, "resume.pcn", src);
+  if (!u->c) return -1;
+  const PcnCompilation *c = u->c;
+  if (c->ntrains < 1 || c->nevals < 1) return -1;
+  u->train = c->trains[0];
+  const PcnGraph *g = c->models[u->train.model];
+  const PcnAnalysis *an = pcn_compilation_analysis(c, u->train.model);
+  const PcnDataset *ds = &c->datasets[u->train.dataset];
+  PcnSchedule *s = pcn_schedule_build(&u->arena, g, an, &u->train,
+                                      &c->evals[0], ds->train_samples);
+  if (!s) return -1;
+  u->spec = (PcnTrainSpec){g,  an, s, &u->train, &c->evals[0], ds,
+                           &c->datasets[c->evals[0].dataset], NULL};
+  return 0;
+}
+
+static void run_teardown(Run *u) {
+  pcn_diag_free(&u->diag);
+  pcn_arena_free(&u->arena);
+}
+
+typedef struct Epochs {
+  int n;
+  double energy[8], acc[8];
+} Epochs;
+
+static void on_epoch(const PcnEpochStats *st, void *user) {
+  Epochs *e = user;
+  if (e->n < 8) {
+    e->energy[e->n] = st->train_energy;
+    e->acc[e->n] = st->test_accuracy;
+    e->n++;
+  }
+}
+
+/* Trains the model of src, loading `load` and saving to `save` (either
+ * may be NULL); `init` overrides one initializer when not NULL. */
+static int train(const char *src, const char *load, const char *save,
+                 PcnInitKind kind, const PcnInitializer *init, Epochs *rec) {
+  Run u;
+  if (run_setup(&u, src) != 0) {
+    run_teardown(&u);
+    return -1;
+  }
+  PcnTrainOptions opt = pcn_train_options_default();
+  opt.load_path = load;
+  opt.save_path = save;
+  opt.progress = 0;
+  opt.on_epoch = on_epoch;
+  opt.user = rec;
+  if (init) opt.initializers[kind] = init;
+  char err[512] = "";
+  PcnTrainer *t = pcn_trainer_new(&u.spec, &opt, err, sizeof err);
+  int rc = t ? pcn_trainer_run(t, NULL, err, sizeof err) : -1;
+  if (rc) fprintf(stderr, "\n  %s\n", err);
+  pcn_trainer_free(t);
+  run_teardown(&u);
+  return rc;
+}
+
+static unsigned char *slurp(const char *path, long *n) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  *n = ftell(f);
+  rewind(f);
+  unsigned char *b = malloc((size_t)*n + 1);
+  if (b && fread(b, 1, (size_t)*n, f) != (size_t)*n) {
+    free(b);
+    b = NULL;
+  }
+  fclose(f);
+  return b;
+}
+
+/* 1 when the two files are byte for byte equal. */
+static int same_file(const char *a, const char *b) {
+  long na = -1, nb = -2;
+  unsigned char *x = slurp(a, &na), *y = slurp(b, &nb);
+  int same = x && y && na == nb && memcmp(x, y, (size_t)na) == 0;
+  free(x);
+  free(y);
+  return same;
+}
+
+/* 3 epochs straight == 2 epochs, save, load, 1 epoch: the third epoch's
+ * energy and accuracy, and the final checkpoint (weights, moments, steps
+ * and the initializer's state) bit for bit. Then the same resume with the
+ * initializer's state left out of the load (a copy of it without the
+ * hooks: what version 1 did) must differ, so the check has teeth. */
+static void resume_case(const char *src3, const char *src2, const char *src1,
+                        PcnInitKind kind, const PcnInitializer *builtin,
+                        const char *tag) {
+  char straight[600], part[600], resumed[600];
+  snprintf(straight, sizeof straight, "%s/%s_straight.ckpt", pcn_test_tmpdir(), tag);
+  snprintf(part, sizeof part, "%s/%s_part.ckpt", pcn_test_tmpdir(), tag);
+  snprintf(resumed, sizeof resumed, "%s/%s_resumed.ckpt", pcn_test_tmpdir(), tag);
+  Epochs a = {0}, b = {0}, c = {0}, d = {0};
+  CU_ASSERT_EQUAL_FATAL(train(src3, NULL, straight, kind, NULL, &a), 0);
+  CU_ASSERT_EQUAL_FATAL(train(src2, NULL, part, kind, NULL, &b), 0);
+  CU_ASSERT_EQUAL_FATAL(train(src1, part, resumed, kind, NULL, &c), 0);
+  CU_ASSERT_EQUAL_FATAL(a.n, 3);
+  CU_ASSERT_EQUAL_FATAL(b.n, 2);
+  CU_ASSERT_EQUAL_FATAL(c.n, 1);
+  CU_ASSERT(b.energy[1] == a.energy[1]);
+  CU_ASSERT(c.energy[0] == a.energy[2]);
+  CU_ASSERT(c.acc[0] == a.acc[2]);
+  CU_ASSERT(same_file(straight, resumed));
+  if (c.energy[0] != a.energy[2])
+    fprintf(stderr, "\n  %s: resumed epoch 3 energy %.17g, straight %.17g\n", tag,
+            c.energy[0], a.energy[2]);
+
+  PcnInitializer stateless = *builtin;
+  stateless.save_state = NULL;
+  stateless.load_state = NULL;
+  CU_ASSERT_EQUAL_FATAL(train(src1, part, resumed, kind, &stateless, &d), 0);
+  CU_ASSERT_EQUAL_FATAL(d.n, 1);
+  CU_ASSERT(d.energy[0] != a.energy[2]);
+  CU_ASSERT(!same_file(straight, resumed));
+}
+
+static void test_resume_average(void) {
+  resume_case(AVG_MODEL("3"), AVG_MODEL("2"), AVG_MODEL("1"), PCN_INIT_AVERAGE,
+              pcn_initializer_average(), "avg");
+}
+
+static void test_resume_memory(void) {
+  resume_case(MEM_MODEL("3", "8"), MEM_MODEL("2", "8"), MEM_MODEL("1", "8"),
+              PCN_INIT_MEMORY, pcn_initializer_memory(), "mem");
+}
+
+static void test_resume_null(void) {
+  resume_case(NULL_MODEL("3"), NULL_MODEL("2"), NULL_MODEL("1"), PCN_INIT_NULL,
+              pcn_initializer_builtin(PCN_INIT_NULL), "null");
+}
+
+/* A plan of the model in src (max_batch rows), for plan-level checks. */
+static int build_src(Model *m, const char *src, int max_batch) {
+  memset(m, 0, sizeof *m);
+  pcn_arena_init(&m->arena);
+  pcn_diag_init(&m->diag);
+  PcnCompilation *c = tg_compile(&m->arena, &m->diag, "state.pcn", src);
+  if (!c) return -1;
+  const PcnGraph *g = c->models[0];
+  m->sched = pcn_schedule_build(&m->arena, g, pcn_compilation_analysis(c, 0),
+                                &c->trains[0], &c->evals[0], 800);
+  if (!m->sched) return -1;
+  PcnPlanConfig cfg = pcn_plan_config_default();
+  cfg.max_batch = max_batch;
+  cfg.learning = c->trains[0].learning;
+  cfg.seed = 3;
+  cfg.initializers[PCN_INIT_AVERAGE] = pcn_initializer_average();
+  char err[256];
+  m->plan = pcn_plan_create(m->sched, &cfg, err, sizeof err);
+  if (!m->plan) fprintf(stderr, "%s\n", err);
+  return m->plan ? 0 : -1;
+}
+
+/* Memory parameters of plan m, copied (caller frees). */
+static float *memory_copy(PcnPlan *p, size_t *count) {
+  const float *x = pcn_hopfield_params(pcn_plan_memory(p, 0), count);
+  float *c = malloc(*count * sizeof *c);
+  if (c) memcpy(c, x, *count * sizeof *c);
+  return c;
+}
+
+/* A checkpoint whose memory has another number of patterns (K and V of
+ * another shape, same weights) is refused with the array and both shapes,
+ * leaving weights and memory as they were; so is one whose average means
+ * are of another width (a node renamed would fail on the weights first). */
+static void test_state_shape_mismatch(void) {
+  Model a, b;
+  CU_ASSERT_FATAL(build_src(&a, MEM_MODEL("1", "8"), 32) == 0);
+  CU_ASSERT_FATAL(build_src(&b, MEM_MODEL("1", "6"), 32) == 0);
+  const char *path = tmp_path("mem8.ckpt");
+  char err[512] = "";
+  CU_ASSERT_EQUAL_FATAL(pcn_checkpoint_save(a.plan, path, "m", 1, err, sizeof err), 0);
+  size_t n0, n1;
+  float *before = memory_copy(b.plan, &n0);
+  scribble(b.plan);
+  Model b0;
+  CU_ASSERT_FATAL(build_src(&b0, MEM_MODEL("1", "6"), 32) == 0);
+  scribble(b0.plan);
+  CU_ASSERT_EQUAL(pcn_checkpoint_load(b.plan, path, "m", NULL, err, sizeof err), -1);
+  const char *want = "has memory state 'M.K' of 8x6, the model has 6x6";
+  if (!strstr(err, want)) fprintf(stderr, "\n got: %s\nwant: %s\n", err, want);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, path));
+  CU_ASSERT(same_params(b.plan, b0.plan));
+  float *after = memory_copy(b.plan, &n1);
+  CU_ASSERT_FATAL(before && after && n0 == n1);
+  CU_ASSERT(memcmp(before, after, n0 * sizeof *before) == 0);
+  free(before);
+  free(after);
+  destroy(&a);
+  destroy(&b);
+  destroy(&b0);
+}
+
+/* Round trip of a memory plan's state at the plan level, every
+ * truncation of such a file is refused, and a section of an initializer
+ * the model does not use is skipped (the weights decide the match). */
+static void test_memory_state_round_trip(void) {
+  Model a, b;
+  CU_ASSERT_FATAL(build_src(&a, MEM_MODEL("1", "8"), 4) == 0);
+  CU_ASSERT_FATAL(build_src(&b, MEM_MODEL("1", "8"), 4) == 0);
+  /* One training batch: V initialized, one Adam step on M. */
+  const PcnGraph *g = pcn_plan_schedule(a.plan)->graph;
+  float X[4 * 8], Y[4 * 4] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
+  for (int i = 0; i < 32; i++) X[i] = (float)((i * 7) % 11) / 11.0f - 0.5f;
+  int x = -1, y = -1;
+  for (int v = 0; v < g->nnodes; v++) {
+    if (strcmp(g->nodes[v].name, "x") == 0) x = v;
+    if (strcmp(g->nodes[v].name, "y") == 0) y = v;
+  }
+  CU_ASSERT_FATAL(x >= 0 && y >= 0);
+  pcn_plan_set_clamp(a.plan, x, X, 4);
+  pcn_plan_set_clamp(a.plan, y, Y, 4);
+  CU_ASSERT_EQUAL_FATAL(pcn_plan_begin_batch(a.plan, PCN_PHASE_TRAIN, 4, NULL), 0);
+  CU_ASSERT_EQUAL_FATAL(pcn_exec_run(a.plan, PCN_PROG_TRAIN_INIT, 4), 0);
+  CU_ASSERT_EQUAL_FATAL(pcn_plan_end_batch(a.plan, PCN_PHASE_TRAIN, 4, NULL), 0);
+  CU_ASSERT_EQUAL_FATAL(pcn_exec_run(a.plan, PCN_PROG_TRAIN_LEARN, 4), 0);
+  const char *path = tmp_path("memrt.ckpt");
+  char err[512] = "";
+  CU_ASSERT_EQUAL_FATAL(pcn_checkpoint_save(a.plan, path, "m", 1, err, sizeof err), 0);
+  size_t na, nb;
+  float *ma = memory_copy(a.plan, &na), *mb = memory_copy(b.plan, &nb);
+  CU_ASSERT_FATAL(ma && mb && na == nb);
+  CU_ASSERT(memcmp(ma, mb, na * sizeof *ma) != 0);
+  free(mb);
+  int rc = pcn_checkpoint_load(b.plan, path, "m", NULL, err, sizeof err);
+  if (rc) fprintf(stderr, "\n  %s\n", err);
+  CU_ASSERT_EQUAL(rc, 0);
+  mb = memory_copy(b.plan, &nb);
+  CU_ASSERT(mb && memcmp(ma, mb, na * sizeof *ma) == 0);
+  CU_ASSERT(same_params(a.plan, b.plan));
+  /* The same next batch in both plans gives the same state: V is not
+   * re-initialized, the step counter and moments continue. */
+  for (int k = 0; k < 2; k++) {
+    Model *m = k ? &b : &a;
+    pcn_plan_set_clamp(m->plan, x, X, 4);
+    pcn_plan_set_clamp(m->plan, y, Y, 4);
+    CU_ASSERT_EQUAL(pcn_plan_begin_batch(m->plan, PCN_PHASE_TRAIN, 4, NULL), 0);
+    CU_ASSERT_EQUAL(pcn_exec_run(m->plan, PCN_PROG_TRAIN_INIT, 4), 0);
+    CU_ASSERT_EQUAL(pcn_plan_end_batch(m->plan, PCN_PHASE_TRAIN, 4, NULL), 0);
+  }
+  free(ma);
+  free(mb);
+  ma = memory_copy(a.plan, &na);
+  mb = memory_copy(b.plan, &nb);
+  CU_ASSERT(ma && mb && memcmp(ma, mb, na * sizeof *ma) == 0);
+  free(ma);
+  free(mb);
+
+  /* Every truncation is refused. */
+  long n;
+  unsigned char *buf = slurp(path, &n);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+  const char *cut = tmp_path("memrt_cut.ckpt");
+  int refused = 0;
+  for (long k = 0; k < n; k++) {
+    FILE *f = fopen(cut, "wb");
+    fwrite(buf, 1, (size_t)k, f);
+    fclose(f);
+    refused += pcn_checkpoint_load(b.plan, cut, "m", NULL, err, sizeof err) == -1;
+  }
+  free(buf);
+  CU_ASSERT_EQUAL(refused, n);
+  destroy(&a);
+  destroy(&b);
+}
+
 int main(void) {
   static const PcnTestCase cases[] = {
       {"round trip", test_round_trip},
@@ -297,6 +688,13 @@ int main(void) {
       {"model mismatch", test_model_mismatch},
       {"corrupt files", test_corrupt_files},
       {"every truncation", test_every_truncation},
+      {"reads version 1", test_reads_version_1},
+      {"memory state: round trip, not re-initialized, truncations",
+       test_memory_state_round_trip},
+      {"initializer state of another shape is refused", test_state_shape_mismatch},
+      {"resume = straight run: init average", test_resume_average},
+      {"resume = straight run: init memory(M)", test_resume_memory},
+      {"resume = straight run: init null", test_resume_null},
       {NULL, NULL}};
   if (pcn_test_add_suite("checkpoint", cases)) return 1;
   return pcn_test_main();
