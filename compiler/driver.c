@@ -218,11 +218,14 @@ static void schedule_usage(FILE *out) {
         "step (initialization, inference step, learning) and of evaluation,\n"
         "the ops of each stage (which may run in parallel), the critical\n"
         "path, and sequential matrix multiplications (SMMs) per weight update\n"
-        "and per epoch, counted as in docs/smm.md.\n"
+        "and per epoch, counted as in docs/smm.md, and the matrix products the\n"
+        "JIT proves unnecessary in one training batch (zero operands, unchanged\n"
+        "inputs) with the fraction of GEMM FLOPs each step keeps.\n"
         "\n"
         "options:\n"
         "  --json          machine-readable output (keys smm_per_update,\n"
-        "                  smm_per_epoch, stages, ...)\n"
+        "                  smm_per_epoch, stages, skips, ...)\n"
+        "  --no-skips      leave out the products proven unnecessary\n"
         "  --model NAME    the model to schedule (default: the first)\n"
         "  --samples N     training samples per epoch (default: read from\n"
         "                  the dataset's files)\n"
@@ -234,11 +237,12 @@ static void schedule_usage(FILE *out) {
 
 /* Builds the schedule of the session's model with its train/eval blocks. */
 static PcnSchedule *build_schedule(PcnSession *s, long long samples,
-                                   const char *data_dir) {
+                                   const char *data_dir, int *batch) {
   const PcnCompilation *c = s->comp;
   int ti = find_block(c, s->model, true), ei = find_block(c, s->model, false);
   const PcnTrainConfig *train = ti >= 0 ? &c->trains[ti] : NULL;
   const PcnEvalConfig *eval = ei >= 0 ? &c->evals[ei] : NULL;
+  *batch = train ? train->batch : 0;
   if (samples < 0 && ti >= 0) samples = pcn_driver_train_samples(c, ti, data_dir);
   if (samples < 0) samples = 0;
   return pcn_schedule_build(&s->arena, c->models[s->model],
@@ -249,6 +253,7 @@ static PcnSchedule *build_schedule(PcnSession *s, long long samples,
 int pcn_cmd_schedule(int argc, char **argv) {
   PcnCommonOpts o = {.color = -1};
   bool json = false;
+  bool no_skips = false;
   long long samples = -1;
   const char *data_dir = NULL;
   for (int i = 1; i < argc; i++) {
@@ -259,6 +264,10 @@ int pcn_cmd_schedule(int argc, char **argv) {
     }
     if (!strcmp(a, "--json")) {
       json = true;
+      continue;
+    }
+    if (!strcmp(a, "--no-skips")) {
+      no_skips = true;
       continue;
     }
     if (!strcmp(a, "--samples") || !strcmp(a, "--data-dir")) {
@@ -295,14 +304,16 @@ int pcn_cmd_schedule(int argc, char **argv) {
   PcnSession s;
   int status = pcn_driver_compile(&s, &o);
   if (status == 0) {
-    PcnSchedule *sch = build_schedule(&s, samples, data_dir);
+    int batch = 0;
+    PcnSchedule *sch = build_schedule(&s, samples, data_dir, &batch);
+    PcnScheduleReportOptions ro = {.batch = batch, .no_skips = no_skips};
     if (!sch) {
       fprintf(stderr, "pcnc: out of memory building the schedule\n");
       status = 1;
     } else if (json) {
-      pcn_report_schedule_json(stdout, sch);
+      pcn_report_schedule_json_opts(stdout, sch, &ro);
     } else {
-      pcn_report_schedule_text(stdout, sch);
+      pcn_report_schedule_text_opts(stdout, sch, &ro);
     }
   }
   pcn_driver_session_free(&s);
