@@ -35,9 +35,34 @@ static void random_init(PcnPlan *p, void *state, PcnPhase phase, int node, float
   for (size_t i = 0; i < (size_t)n * cols; i++) h[i] = (float)(mean + std * pcn_rng_normal(r));
 }
 
-static const PcnInitializer init_random = {"random", PCN_INIT_RANDOM, NULL,       NULL,
-                                           NULL,     random_init,     NULL,
-                                           NULL,     NULL};
+/* Checkpoint section: "rng", the 4 words of the plan's node-init stream,
+ * so a resumed run draws what the uninterrupted one would have. */
+static void random_save_state(PcnPlan *p, void *state, PcnStateWriter *w) {
+  (void)state;
+  const PcnRng *r = pcn_plan_init_rng(p);
+  int64_t words[4];
+  for (int i = 0; i < 4; i++) words[i] = (int64_t)r->s[i];
+  pcn_state_write_ints(w, "rng", 4, words);
+}
+
+static int random_load_state(PcnPlan *p, void *state, PcnStateReader *r, char *err,
+                             size_t errlen) {
+  (void)state;
+  int64_t words[4] = {0, 0, 0, 0};
+  if (pcn_state_read_ints(r, "rng", 4, words)) return -1;
+  if (!words[0] && !words[1] && !words[2] && !words[3]) { /* xoshiro's fixed point */
+    snprintf(err, errlen, "state 'rng' is all zero");
+    return -1;
+  }
+  if (pcn_state_reader_checking(r)) return 0;
+  PcnRng *rng = pcn_plan_init_rng(p);
+  for (int i = 0; i < 4; i++) rng->s[i] = (uint64_t)words[i];
+  return 0;
+}
+
+static const PcnInitializer init_random = {"random", PCN_INIT_RANDOM,   NULL,
+                                           NULL,     NULL,              random_init,
+                                           NULL,     random_save_state, random_load_state};
 
 /* ---- null: h^(0,b+1) = h^(T,b) -------------------------------------------
  * The state keeps a private copy of h^(T) per phase and node, saved by

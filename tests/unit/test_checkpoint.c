@@ -396,6 +396,13 @@ static void test_reads_version_1(void) {
   "model m { input x[8]; target y[4];\n"                                   \
   "  node h[16] act tanh init null; x -> h -> y; }\n" TRAIN_EVAL(EPOCHS, "")
 
+/* h^(0) drawn from the plan's node-init stream every batch. */
+#define RANDOM_MODEL(EPOCHS)                                               \
+  BLOBS_DATA                                                               \
+  "model m { input x[8]; target y[4];\n"                                   \
+  "  node h[16] act tanh init random(0, 0.5); x -> h -> y; }\n"            \
+  TRAIN_EVAL(EPOCHS, "")
+
 typedef struct Run {
   PcnArena arena;
   PcnDiag diag;
@@ -542,6 +549,11 @@ static void test_resume_memory(void) {
 static void test_resume_null(void) {
   resume_case(NULL_MODEL("3"), NULL_MODEL("2"), NULL_MODEL("1"), PCN_INIT_NULL,
               pcn_initializer_builtin(PCN_INIT_NULL), "null");
+}
+
+static void test_resume_random(void) {
+  resume_case(RANDOM_MODEL("3"), RANDOM_MODEL("2"), RANDOM_MODEL("1"), PCN_INIT_RANDOM,
+              pcn_initializer_builtin(PCN_INIT_RANDOM), "random");
 }
 
 /* A plan of the model in src (max_batch rows), for plan-level checks. */
@@ -695,6 +707,7 @@ int main(void) {
       {"resume = straight run: init average", test_resume_average},
       {"resume = straight run: init memory(M)", test_resume_memory},
       {"resume = straight run: init null", test_resume_null},
+      {"resume = straight run: init random", test_resume_random},
       {NULL, NULL}};
   if (pcn_test_add_suite("checkpoint", cases)) return 1;
   return pcn_test_main();
