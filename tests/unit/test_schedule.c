@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codegen.h"
 #include "pcn/analysis.h"
 #include "pcn/schedule.h"
 #include "report.h"
@@ -361,6 +362,158 @@ static void test_printers(void) {
   tg_free(&t);
 }
 
+/* GEMMs pcn_cg_plan_steps marks PCN_CG_SKIP in one run (NULL modes: 0). */
+static int plan_gemm_skips(const PcnSchedule *s, PcnProgramKind prog, const uint8_t *md) {
+  int k = 0, n = 0;
+  const PcnPhaseProgram *pr = &s->programs[prog];
+  for (int si = 0; si < pr->nstages; si++)
+    for (int oi = 0; oi < pr->stages[si].nops; oi++, k++)
+      if (md && pr->stages[si].ops[oi].kind == PCN_OP_GEMM && md[k] == PCN_CG_SKIP) n++;
+  return n;
+}
+
+static const PcnOp *skipped_op(const PcnSchedule *s, const PcnSkipRun *r, int i) {
+  return &s->programs[r->prog].stages[r->skipped[i].stage].ops[r->skipped[i].op];
+}
+
+static void print_skips_cb(FILE *f, const void *s) {
+  PcnScheduleReportOptions o = {.batch = 10};
+  pcn_report_schedule_text_opts(f, s, &o);
+}
+static void print_noskips_cb(FILE *f, const void *s) {
+  PcnScheduleReportOptions o = {.batch = 10, .no_skips = true};
+  pcn_report_schedule_text_opts(f, s, &o);
+}
+
+/* "Products proven unnecessary": the JIT's plan, with reasons, per run of
+ * one training batch; the SMM counts stay the paper's. */
+static void test_skips(void) {
+  for (int L = 2; L <= 6; L++) {
+    int T = L + 2;
+    TGraph t;
+    chain(&t, L, L - 1, PCN_INIT_ZERO); /* all hidden forward */
+    PcnTrainConfig tc = train_cfg(T, 10);
+    PcnSchedule *s = build(&t, &tc, NULL, 100);
+    PcnSmmCounts before = s->smm;
+    PcnSkipReport r;
+    CU_ASSERT_FATAL(pcn_skip_report_build(s, 10, &r) == 0);
+    CU_ASSERT_EQUAL(r.T, T);
+    CU_ASSERT_EQUAL(r.specialized_T, T);
+    CU_ASSERT_EQUAL_FATAL(r.nruns, T + 2);
+    CU_ASSERT_EQUAL(r.runs[0].prog, PCN_PROG_TRAIN_INIT);
+    CU_ASSERT_EQUAL(r.runs[0].gemms_kept, r.runs[0].gemms);
+    CU_ASSERT_EQUAL(r.runs[T + 1].prog, PCN_PROG_TRAIN_LEARN);
+    CU_ASSERT(r.runs[T + 1].specialized);
+
+    /* The same skips as the plan the JIT compiles. */
+    PcnCgStepPlan plan;
+    CU_ASSERT_FATAL(pcn_cg_plan_steps(s, T, &plan) == 0);
+    for (int i = 1; i <= T; i++) {
+      const PcnSkipRun *x = &r.runs[i];
+      CU_ASSERT(x->specialized);
+      CU_ASSERT_EQUAL(x->step, i - 1);
+      CU_ASSERT_EQUAL(x->gemms - x->gemms_kept,
+                      plan_gemm_skips(s, PCN_PROG_TRAIN_STEP,
+                                      plan.step_modes + (size_t)(i - 1) * plan.nstep_ops));
+    }
+    CU_ASSERT_EQUAL(r.runs[T + 1].gemms - r.runs[T + 1].gemms_kept,
+                    plan_gemm_skips(s, PCN_PROG_TRAIN_LEARN, plan.learn_modes));
+    pcn_cg_step_plan_free(&plan);
+
+    /* Step 0: the error product of every hidden node with a hidden
+     * parent (h2 .. h(L-1)) is skipped, its gated error being zero; the
+     * output's error product is kept. Every skip has a retraced reason. */
+    const PcnSkipRun *s0 = &r.runs[1];
+    int zero_products = 0;
+    for (int i = 0; i < s0->gemms - s0->gemms_kept; i++) {
+      const PcnOp *op = skipped_op(s, s0, i);
+      CU_ASSERT(s0->skipped[i].why != PCN_SKIP_PROVED);
+      if (s0->skipped[i].why == PCN_SKIP_ZERO_OPERAND) {
+        zero_products++;
+        CU_ASSERT_EQUAL(s->buffers[op->a].kind, PCN_BUF_G);
+        CU_ASSERT(op->node != L); /* not the output's error */
+        CU_ASSERT_PTR_NOT_NULL(strstr(s0->skipped[i].reason, "is all zero"));
+      } else {
+        CU_ASSERT_EQUAL(s0->skipped[i].why, PCN_SKIP_UNCHANGED);
+        CU_ASSERT_PTR_NOT_NULL(strstr(s0->skipped[i].reason, "train_init"));
+      }
+    }
+    CU_ASSERT_EQUAL(zero_products, L - 2);
+    /* ... and the hidden predictions recomputed from the sweep */
+    CU_ASSERT_EQUAL(s0->gemms - s0->gemms_kept - zero_products, L - 1);
+
+    /* The kept fraction never falls over the steps and rises overall. */
+    for (int i = 2; i <= T; i++)
+      CU_ASSERT(r.runs[i].flops_kept * r.runs[i - 1].flops >=
+                r.runs[i - 1].flops_kept * r.runs[i].flops);
+    if (L >= 3) CU_ASSERT(r.runs[T].flops_kept > r.runs[1].flops_kept);
+    CU_ASSERT(r.flops_kept < r.flops);
+
+    /* The SMM counts are the paper's, printed the same either way. */
+    CU_ASSERT_EQUAL(s->smm.per_update, before.per_update);
+    CU_ASSERT_EQUAL(s->smm.per_update, 2 * T + L);
+    char *with = capture(print_skips_cb, s), *without = capture(print_noskips_cb, s);
+    CU_ASSERT_PTR_NOT_NULL(strstr(with, "products proven unnecessary"));
+    CU_ASSERT_PTR_NULL(strstr(without, "products proven unnecessary"));
+    CU_ASSERT_EQUAL(strncmp(with, without, strlen(without)), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(with, "  step 0: "));
+    free(with);
+    free(without);
+    char *json = capture(json_cb, s);
+    CU_ASSERT(json_balanced(json));
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"skips\": {"));
+    if (L >= 3) CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"why\": \"zero_operand\""));
+    free(json);
+    pcn_skip_report_free(&r);
+    tg_free(&t);
+  }
+
+  /* No forward initialization: INIT values are unknown to the analysis,
+   * so step 0 skips nothing and nothing is zero; from step 1 on only the
+   * products of the clamped input (h.x, W unchanged) are recomputations. */
+  {
+    TGraph t;
+    chain(&t, 4, 0, PCN_INIT_ZERO);
+    PcnTrainConfig tc = train_cfg(3, 10);
+    PcnSchedule *s = build(&t, &tc, NULL, 100);
+    PcnSkipReport r;
+    CU_ASSERT_FATAL(pcn_skip_report_build(s, 10, &r) == 0);
+    CU_ASSERT_EQUAL(r.runs[1].gemms_kept, r.runs[1].gemms);
+    for (int i = 0; i < r.nruns; i++)
+      for (int k = 0; k < r.runs[i].gemms - r.runs[i].gemms_kept; k++) {
+        CU_ASSERT_EQUAL(r.runs[i].skipped[k].why, PCN_SKIP_UNCHANGED);
+        CU_ASSERT_EQUAL(skipped_op(s, &r.runs[i], k)->a, s->buf_of[PCN_BUF_H][0]);
+      }
+    CU_ASSERT_EQUAL(r.runs[2].gemms - r.runs[2].gemms_kept, 1);
+    CU_ASSERT_EQUAL(s->smm.per_update, 6);
+    pcn_skip_report_free(&r);
+    tg_free(&t);
+  }
+
+  /* More steps than the JIT specializes: the rest run in full, and so
+   * does learning. */
+  {
+    TGraph t;
+    chain(&t, 3, 2, PCN_INIT_ZERO);
+    int T = PCN_CG_MAX_VARIANTS + 3;
+    PcnTrainConfig tc = train_cfg(T, 10);
+    PcnSchedule *s = build(&t, &tc, NULL, 100);
+    PcnSkipReport r;
+    CU_ASSERT_FATAL(pcn_skip_report_build(s, 10, &r) == 0);
+    CU_ASSERT_EQUAL(r.specialized_T, PCN_CG_MAX_VARIANTS);
+    CU_ASSERT_EQUAL_FATAL(r.nruns, T + 2);
+    CU_ASSERT(r.runs[1].specialized);
+    CU_ASSERT(r.runs[1].gemms_kept < r.runs[1].gemms);
+    for (int i = PCN_CG_MAX_VARIANTS + 1; i <= T + 1; i++) {
+      CU_ASSERT(!r.runs[i].specialized);
+      CU_ASSERT_EQUAL(r.runs[i].gemms_kept, r.runs[i].gemms);
+    }
+    CU_ASSERT_EQUAL(s->smm.per_update, 2 * T + 3);
+    pcn_skip_report_free(&r);
+    tg_free(&t);
+  }
+}
+
 int main(void) {
   static const PcnTestCase cases[] = {
       {"SMM counts of chains (Eq. 5, 6, hybrid, BP)", test_smm_chains},
@@ -368,6 +521,7 @@ int main(void) {
       {"program structure", test_program_structure},
       {"generative readout", test_generative},
       {"printers", test_printers},
+      {"products proven unnecessary (pcn_cg_plan_steps)", test_skips},
       {NULL, NULL}};
   if (pcn_test_add_suite("schedule", cases)) return 1;
   return pcn_test_main();
