@@ -248,6 +248,10 @@ static void whole_verdict(const PcnGraph *g, const PcnAnalysis *an, PcnPhase p,
  * node 1, node 2 = f(h_1) is still forward-computable, node 4 is not). */
 static void strict_verdict(const PcnGraph *g, const PcnAnalysis *an, PcnPhase p,
                            PcnPhaseVerdict *pv, int *cyc, int *froot) {
+  /* Members of one SCC are adjacent in topo but not ordered among
+   * themselves, so a node may read a same-SCC parent not yet visited:
+   * start everyone at "none". */
+  for (int v = 0; v < g->nnodes; v++) cyc[v] = froot[v] = -1;
   for (int i = 0; i < g->nnodes; i++) {
     int v = an->topo[i];
     const PcnNode *nd = &g->nodes[v];
