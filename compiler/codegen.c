@@ -906,7 +906,13 @@ static void emit_update_h(Cg *c, const PcnOp *op) {
 }
 
 /* void <prefix>k.bg.c<cols>[.alias](G, DB, rows): db[j] = -(sum over rows
- * of g[r][j], in double) / rows. */
+ * of g[r][j], in double) / rows. G is walked row by row (contiguous, so
+ * the inner loop vectorizes) into a stack array of double column sums,
+ * BG_CHUNK columns at a time; each column is still summed from 0.0 over
+ * r = 0, 1, ... in order, the same additions as a column walk. DB is
+ * written only after a chunk's rows are all read (as the column walk
+ * wrote db[j] after column j). */
+enum { BG_CHUNK = 1024 };
 static LLVMValueRef bias_grad_kernel(Cg *c, int cols, bool alias_ok) {
   char name[64];
   kernel_name(c, name, sizeof name, "bg.c%d%s", cols, alias_ok ? "" : ".alias");
@@ -917,19 +923,37 @@ static LLVMValueRef bias_grad_kernel(Cg *c, int cols, bool alias_ok) {
                                  2, alias_ok, &sv, &made);
   if (fn) return fn;
   LLVMValueRef G = LLVMGetParam(made, 0), DB = LLVMGetParam(made, 1), rows = LLVMGetParam(made, 2);
+  int chunk = cols < 1 ? 1 : cols < BG_CHUNK ? cols : BG_CHUNK;
+  LLVMTypeRef acc_ty = LLVMArrayType(c->f64, (unsigned)chunk);
+  LLVMValueRef sums = LLVMBuildAlloca(c->b, acc_ty, "sums");
   LLVMValueRef nd = LLVMBuildSIToFP(c->b, rows, c->f64, "nd");
-  Loop j = loop_open(c, ci64(c, cols), "bg.j");
-  LLVMBuildStore(c->b, LLVMConstReal(c->f64, 0.0), c->acc);
+  int nchunks = cols > 0 ? (cols + chunk - 1) / chunk : 0;
+  Loop k = loop_open(c, ci64(c, nchunks), "bg.k");
+  LLVMValueRef j0 = LLVMBuildNSWMul(c->b, k.i, ci64(c, chunk), "j0");
+  LLVMValueRef left = LLVMBuildNSWSub(c->b, ci64(c, cols), j0, "");
+  LLVMValueRef jn = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntSLT, left, ci64(c, chunk), ""),
+                                    left, ci64(c, chunk), "jn");
+#define SUM_AT(jj) LLVMBuildInBoundsGEP2(c->b, acc_ty, sums, (LLVMValueRef[]){ci64(c, 0), (jj)}, 2, "")
+  Loop z = loop_open(c, jn, "bg.z");
+  LLVMBuildStore(c->b, LLVMConstReal(c->f64, 0.0), SUM_AT(z.i));
+  loop_close(c, &z);
   Loop r = loop_open(c, rows, "bg.r");
-  LLVMValueRef i = LLVMBuildNSWAdd(c->b, LLVMBuildNSWMul(c->b, r.i, ci64(c, cols), ""), j.i, "i");
-  LLVMValueRef g = LLVMBuildFPExt(c->b, load_at(c, G, i, "g"), c->f64, "");
-  LLVMValueRef acc = LLVMBuildLoad2(c->b, c->f64, c->acc, "acc");
-  LLVMBuildStore(c->b, LLVMBuildFAdd(c->b, acc, g, ""), c->acc);
-  loop_close(c, &r);
-  LLVMValueRef sum = LLVMBuildLoad2(c->b, c->f64, c->acc, "sum");
-  LLVMValueRef mean = LLVMBuildFDiv(c->b, LLVMBuildFNeg(c->b, sum, ""), nd, "");
-  store_at(c, LLVMBuildFPTrunc(c->b, mean, c->f32, "db"), DB, j.i);
+  LLVMValueRef row = LLVMBuildNSWAdd(c->b, LLVMBuildNSWMul(c->b, r.i, ci64(c, cols), ""), j0, "row");
+  Loop j = loop_open(c, jn, "bg.j");
+  LLVMValueRef g = LLVMBuildFPExt(c->b, load_at(c, G, LLVMBuildNSWAdd(c->b, row, j.i, "i"), "g"),
+                                  c->f64, "");
+  LLVMValueRef sp = SUM_AT(j.i);
+  LLVMValueRef acc = LLVMBuildLoad2(c->b, c->f64, sp, "acc");
+  LLVMBuildStore(c->b, LLVMBuildFAdd(c->b, acc, g, ""), sp);
   loop_close(c, &j);
+  loop_close(c, &r);
+  Loop w = loop_open(c, jn, "bg.w");
+  LLVMValueRef sum = LLVMBuildLoad2(c->b, c->f64, SUM_AT(w.i), "sum");
+  LLVMValueRef mean = LLVMBuildFDiv(c->b, LLVMBuildFNeg(c->b, sum, ""), nd, "");
+  store_at(c, LLVMBuildFPTrunc(c->b, mean, c->f32, "db"), DB, LLVMBuildNSWAdd(c->b, j0, w.i, ""));
+  loop_close(c, &w);
+#undef SUM_AT
+  loop_close(c, &k);
   LLVMBuildRetVoid(c->b);
   return kernel_end(c, &sv, made);
 }

@@ -779,46 +779,92 @@ ss.t.end:                                         ; preds = %ss.t.head
 define internal void @pcn_k.bg.c3(float* noalias %0, float* noalias %1, i64 %2) #1 {
 entry:
   %acc = alloca double, align 8
+  %sums = alloca [3 x double], align 8
   %nd = sitofp i64 %2 to double
-  br label %bg.j.head
+  br label %bg.k.head
 
-bg.j.head:                                        ; preds = %bg.r.end, %entry
-  %bg.j = phi i64 [ 0, %entry ], [ %13, %bg.r.end ]
-  %3 = icmp slt i64 %bg.j, 3
-  br i1 %3, label %bg.j.body, label %bg.j.end
+bg.k.head:                                        ; preds = %bg.w.end, %entry
+  %bg.k = phi i64 [ 0, %entry ], [ %25, %bg.w.end ]
+  %3 = icmp slt i64 %bg.k, 1
+  br i1 %3, label %bg.k.body, label %bg.k.end
 
-bg.j.body:                                        ; preds = %bg.j.head
-  store double 0.000000e+00, double* %acc, align 8
+bg.k.body:                                        ; preds = %bg.k.head
+  %j0 = mul nsw i64 %bg.k, 3
+  %4 = sub nsw i64 3, %j0
+  %5 = icmp slt i64 %4, 3
+  %jn = select i1 %5, i64 %4, i64 3
+  br label %bg.z.head
+
+bg.z.head:                                        ; preds = %bg.z.body, %bg.k.body
+  %bg.z = phi i64 [ 0, %bg.k.body ], [ %8, %bg.z.body ]
+  %6 = icmp slt i64 %bg.z, %jn
+  br i1 %6, label %bg.z.body, label %bg.z.end
+
+bg.z.body:                                        ; preds = %bg.z.head
+  %7 = getelementptr inbounds [3 x double], [3 x double]* %sums, i64 0, i64 %bg.z
+  store double 0.000000e+00, double* %7, align 8
+  %8 = add nsw i64 %bg.z, 1
+  br label %bg.z.head
+
+bg.z.end:                                         ; preds = %bg.z.head
   br label %bg.r.head
 
-bg.r.head:                                        ; preds = %bg.r.body, %bg.j.body
-  %bg.r = phi i64 [ 0, %bg.j.body ], [ %9, %bg.r.body ]
-  %4 = icmp slt i64 %bg.r, %2
-  br i1 %4, label %bg.r.body, label %bg.r.end
+bg.r.head:                                        ; preds = %bg.j.end, %bg.z.end
+  %bg.r = phi i64 [ 0, %bg.z.end ], [ %17, %bg.j.end ]
+  %9 = icmp slt i64 %bg.r, %2
+  br i1 %9, label %bg.r.body, label %bg.r.end
 
 bg.r.body:                                        ; preds = %bg.r.head
-  %5 = mul nsw i64 %bg.r, 3
-  %i = add nsw i64 %5, %bg.j
-  %6 = getelementptr inbounds float, float* %0, i64 %i
-  %g = load float, float* %6, align 4
-  %7 = fpext float %g to double
-  %acc1 = load double, double* %acc, align 8
-  %8 = fadd double %acc1, %7
-  store double %8, double* %acc, align 8
-  %9 = add nsw i64 %bg.r, 1
-  br label %bg.r.head
+  %10 = mul nsw i64 %bg.r, 3
+  %row = add nsw i64 %10, %j0
+  br label %bg.j.head
 
-bg.r.end:                                         ; preds = %bg.r.head
-  %sum = load double, double* %acc, align 8
-  %10 = fneg double %sum
-  %11 = fdiv double %10, %nd
-  %db = fptrunc double %11 to float
-  %12 = getelementptr inbounds float, float* %1, i64 %bg.j
-  store float %db, float* %12, align 4
-  %13 = add nsw i64 %bg.j, 1
+bg.j.head:                                        ; preds = %bg.j.body, %bg.r.body
+  %bg.j = phi i64 [ 0, %bg.r.body ], [ %16, %bg.j.body ]
+  %11 = icmp slt i64 %bg.j, %jn
+  br i1 %11, label %bg.j.body, label %bg.j.end
+
+bg.j.body:                                        ; preds = %bg.j.head
+  %i = add nsw i64 %row, %bg.j
+  %12 = getelementptr inbounds float, float* %0, i64 %i
+  %g = load float, float* %12, align 4
+  %13 = fpext float %g to double
+  %14 = getelementptr inbounds [3 x double], [3 x double]* %sums, i64 0, i64 %bg.j
+  %acc1 = load double, double* %14, align 8
+  %15 = fadd double %acc1, %13
+  store double %15, double* %14, align 8
+  %16 = add nsw i64 %bg.j, 1
   br label %bg.j.head
 
 bg.j.end:                                         ; preds = %bg.j.head
+  %17 = add nsw i64 %bg.r, 1
+  br label %bg.r.head
+
+bg.r.end:                                         ; preds = %bg.r.head
+  br label %bg.w.head
+
+bg.w.head:                                        ; preds = %bg.w.body, %bg.r.end
+  %bg.w = phi i64 [ 0, %bg.r.end ], [ %24, %bg.w.body ]
+  %18 = icmp slt i64 %bg.w, %jn
+  br i1 %18, label %bg.w.body, label %bg.w.end
+
+bg.w.body:                                        ; preds = %bg.w.head
+  %19 = getelementptr inbounds [3 x double], [3 x double]* %sums, i64 0, i64 %bg.w
+  %sum = load double, double* %19, align 8
+  %20 = fneg double %sum
+  %21 = fdiv double %20, %nd
+  %22 = add nsw i64 %j0, %bg.w
+  %db = fptrunc double %21 to float
+  %23 = getelementptr inbounds float, float* %1, i64 %22
+  store float %db, float* %23, align 4
+  %24 = add nsw i64 %bg.w, 1
+  br label %bg.w.head
+
+bg.w.end:                                         ; preds = %bg.w.head
+  %25 = add nsw i64 %bg.k, 1
+  br label %bg.k.head
+
+bg.k.end:                                         ; preds = %bg.k.head
   ret void
 }
 
@@ -826,46 +872,92 @@ bg.j.end:                                         ; preds = %bg.j.head
 define internal void @pcn_k.bg.c2(float* noalias %0, float* noalias %1, i64 %2) #1 {
 entry:
   %acc = alloca double, align 8
+  %sums = alloca [2 x double], align 8
   %nd = sitofp i64 %2 to double
-  br label %bg.j.head
+  br label %bg.k.head
 
-bg.j.head:                                        ; preds = %bg.r.end, %entry
-  %bg.j = phi i64 [ 0, %entry ], [ %13, %bg.r.end ]
-  %3 = icmp slt i64 %bg.j, 2
-  br i1 %3, label %bg.j.body, label %bg.j.end
+bg.k.head:                                        ; preds = %bg.w.end, %entry
+  %bg.k = phi i64 [ 0, %entry ], [ %25, %bg.w.end ]
+  %3 = icmp slt i64 %bg.k, 1
+  br i1 %3, label %bg.k.body, label %bg.k.end
 
-bg.j.body:                                        ; preds = %bg.j.head
-  store double 0.000000e+00, double* %acc, align 8
+bg.k.body:                                        ; preds = %bg.k.head
+  %j0 = mul nsw i64 %bg.k, 2
+  %4 = sub nsw i64 2, %j0
+  %5 = icmp slt i64 %4, 2
+  %jn = select i1 %5, i64 %4, i64 2
+  br label %bg.z.head
+
+bg.z.head:                                        ; preds = %bg.z.body, %bg.k.body
+  %bg.z = phi i64 [ 0, %bg.k.body ], [ %8, %bg.z.body ]
+  %6 = icmp slt i64 %bg.z, %jn
+  br i1 %6, label %bg.z.body, label %bg.z.end
+
+bg.z.body:                                        ; preds = %bg.z.head
+  %7 = getelementptr inbounds [2 x double], [2 x double]* %sums, i64 0, i64 %bg.z
+  store double 0.000000e+00, double* %7, align 8
+  %8 = add nsw i64 %bg.z, 1
+  br label %bg.z.head
+
+bg.z.end:                                         ; preds = %bg.z.head
   br label %bg.r.head
 
-bg.r.head:                                        ; preds = %bg.r.body, %bg.j.body
-  %bg.r = phi i64 [ 0, %bg.j.body ], [ %9, %bg.r.body ]
-  %4 = icmp slt i64 %bg.r, %2
-  br i1 %4, label %bg.r.body, label %bg.r.end
+bg.r.head:                                        ; preds = %bg.j.end, %bg.z.end
+  %bg.r = phi i64 [ 0, %bg.z.end ], [ %17, %bg.j.end ]
+  %9 = icmp slt i64 %bg.r, %2
+  br i1 %9, label %bg.r.body, label %bg.r.end
 
 bg.r.body:                                        ; preds = %bg.r.head
-  %5 = mul nsw i64 %bg.r, 2
-  %i = add nsw i64 %5, %bg.j
-  %6 = getelementptr inbounds float, float* %0, i64 %i
-  %g = load float, float* %6, align 4
-  %7 = fpext float %g to double
-  %acc1 = load double, double* %acc, align 8
-  %8 = fadd double %acc1, %7
-  store double %8, double* %acc, align 8
-  %9 = add nsw i64 %bg.r, 1
-  br label %bg.r.head
+  %10 = mul nsw i64 %bg.r, 2
+  %row = add nsw i64 %10, %j0
+  br label %bg.j.head
 
-bg.r.end:                                         ; preds = %bg.r.head
-  %sum = load double, double* %acc, align 8
-  %10 = fneg double %sum
-  %11 = fdiv double %10, %nd
-  %db = fptrunc double %11 to float
-  %12 = getelementptr inbounds float, float* %1, i64 %bg.j
-  store float %db, float* %12, align 4
-  %13 = add nsw i64 %bg.j, 1
+bg.j.head:                                        ; preds = %bg.j.body, %bg.r.body
+  %bg.j = phi i64 [ 0, %bg.r.body ], [ %16, %bg.j.body ]
+  %11 = icmp slt i64 %bg.j, %jn
+  br i1 %11, label %bg.j.body, label %bg.j.end
+
+bg.j.body:                                        ; preds = %bg.j.head
+  %i = add nsw i64 %row, %bg.j
+  %12 = getelementptr inbounds float, float* %0, i64 %i
+  %g = load float, float* %12, align 4
+  %13 = fpext float %g to double
+  %14 = getelementptr inbounds [2 x double], [2 x double]* %sums, i64 0, i64 %bg.j
+  %acc1 = load double, double* %14, align 8
+  %15 = fadd double %acc1, %13
+  store double %15, double* %14, align 8
+  %16 = add nsw i64 %bg.j, 1
   br label %bg.j.head
 
 bg.j.end:                                         ; preds = %bg.j.head
+  %17 = add nsw i64 %bg.r, 1
+  br label %bg.r.head
+
+bg.r.end:                                         ; preds = %bg.r.head
+  br label %bg.w.head
+
+bg.w.head:                                        ; preds = %bg.w.body, %bg.r.end
+  %bg.w = phi i64 [ 0, %bg.r.end ], [ %24, %bg.w.body ]
+  %18 = icmp slt i64 %bg.w, %jn
+  br i1 %18, label %bg.w.body, label %bg.w.end
+
+bg.w.body:                                        ; preds = %bg.w.head
+  %19 = getelementptr inbounds [2 x double], [2 x double]* %sums, i64 0, i64 %bg.w
+  %sum = load double, double* %19, align 8
+  %20 = fneg double %sum
+  %21 = fdiv double %20, %nd
+  %22 = add nsw i64 %j0, %bg.w
+  %db = fptrunc double %21 to float
+  %23 = getelementptr inbounds float, float* %1, i64 %22
+  store float %db, float* %23, align 4
+  %24 = add nsw i64 %bg.w, 1
+  br label %bg.w.head
+
+bg.w.end:                                         ; preds = %bg.w.head
+  %25 = add nsw i64 %bg.k, 1
+  br label %bg.k.head
+
+bg.k.end:                                         ; preds = %bg.k.head
   ret void
 }
 
