@@ -30,6 +30,7 @@
 #include <llvm-c/Orc.h>
 
 #include "codegen.h"
+#include "pcn/optim.h"
 
 #define CBLAS_TRANS_CODE 112 /* CblasTrans */
 
@@ -65,6 +66,8 @@ static double now_seconds(void) {
 
 /* ---- the runtime helper and the symbol table ---------------------------- */
 
+static int opt_step_split(PcnPlan *p, const PcnSchedule *s, const PcnOp *op);
+
 int32_t pcn_rt_jit_op(PcnJitState *st, int32_t prog, int32_t stage, int32_t op, int32_t n) {
   PcnPlan *p = st->plan;
   if (!p) return -1;
@@ -74,7 +77,9 @@ int32_t pcn_rt_jit_op(PcnJitState *st, int32_t prog, int32_t stage, int32_t op, 
     pcn_plan_set_error(p, "jit: no op %d of stage %d of program %d", op, stage, prog);
     return -1;
   }
-  return pcn_exec_op(p, (PcnProgramKind)prog, &s->programs[prog].stages[stage].ops[op], n);
+  const PcnOp *o = &s->programs[prog].stages[stage].ops[op];
+  if (o->kind == PCN_OP_OPT_STEP && !o->fallback && opt_step_split(p, s, o) == 0) return 0;
+  return pcn_exec_op(p, (PcnProgramKind)prog, o, n);
 }
 
 /* ---- a two-thread pool for generated code ------------------------------ *
@@ -166,6 +171,44 @@ double pcn_rt_rows(RowsFn fn, PcnJitState *st, int64_t n, int64_t cols) {
   RowsJob a = {fn, st, 0, n / 2, 0}, b = {fn, st, n / 2, n, 0};
   if (pool_pair(rows_job, &a, rows_job, &b)) return fn(st, 0, n);
   return a.result + b.result; /* in row order */
+}
+
+/* OPT_STEP of a large parameter (what exec_ref.c's opt_step does, through
+ * the plan's accessors) split in two halves over the pool. The update is
+ * elementwise, so the halves give the same numbers as one call; AdamW's
+ * loop is memory-bound (28 bytes per parameter) and one core does not
+ * saturate the bus. -1: not split (small, or the pool is busy), the
+ * caller runs the op itself. */
+typedef struct OptJob {
+  const PcnOptimizer *o;
+  float *p, *m, *v;
+  const float *g;
+  size_t count;
+  int64_t t;
+} OptJob;
+
+static void opt_job(void *arg) {
+  OptJob *j = arg;
+  pcn_optim_step(j->o, j->p, j->g, j->m, j->v, j->count, j->t);
+}
+
+static int opt_step_split(PcnPlan *p, const PcnSchedule *s, const PcnOp *op) {
+  const PcnBuffer *P = &s->buffers[op->param];
+  size_t count = (size_t)P->rows * P->cols;
+  if (count < ((size_t)1 << 16)) return -1;
+  int64_t t = pcn_plan_learn_steps(p);
+  OptJob a = {&pcn_plan_config(p)->learning, pcn_plan_buffer(p, op->param),
+              pcn_plan_moment(p, op->param, 1), pcn_plan_moment(p, op->param, 2),
+              pcn_plan_buffer(p, op->grad), count, t > 0 ? t : 1};
+  OptJob b = a;
+  size_t h = (count / 2) & ~(size_t)63; /* halves on cache lines */
+  a.count = h;
+  b.count = count - h;
+  b.p += h;
+  b.g += h;
+  if (b.m) b.m += h;
+  if (b.v) b.v += h;
+  return pool_pair(opt_job, &a, opt_job, &b) ? -1 : 0;
 }
 
 typedef struct GemmJob {
