@@ -28,6 +28,8 @@
 #include <llvm-c/Error.h>
 #include <llvm-c/LLJIT.h>
 #include <llvm-c/Orc.h>
+#include <llvm-c/OrcEE.h>
+#include <llvm-c/ExecutionEngine.h>
 
 #include "codegen.h"
 #include "pcn/optim.h"
@@ -422,6 +424,18 @@ static PcnJitEntry jit_entry(JitState *js, int k, char *err, size_t errlen) {
   return js->fn[k] = (PcnJitEntry)(uintptr_t)addr;
 }
 
+/* PCN_JIT_PERF=1: RuntimeDyld object layer with LLVM's perf listener,
+ * which writes /tmp/perf-<pid>.map so `perf report` names the generated
+ * functions and kernels (a measuring aid; off by default). */
+static LLVMOrcObjectLayerRef perf_object_layer(void *ctx, LLVMOrcExecutionSessionRef es,
+                                               const char *triple) {
+  (void)ctx, (void)triple;
+  LLVMOrcObjectLayerRef l = LLVMOrcCreateRTDyldObjectLinkingLayerWithSectionMemoryManager(es);
+  LLVMJITEventListenerRef perf = LLVMCreatePerfJITEventListener();
+  if (perf) LLVMOrcRTDyldObjectLinkingLayerRegisterJITEventListener(l, perf);
+  return l;
+}
+
 /* Builds s into a new JIT: the kernels module and one module per entry
  * function are added to the LLJIT (nothing is compiled yet), then the
  * entry points of a training batch are looked up, which optimizes and
@@ -432,7 +446,13 @@ static int jit_compile(JitState *js, const PcnSchedule *s, char *err, size_t err
   PcnJitTimes *tt = &last_times;
   double t = now_seconds();
   if (pcn_cg_init_native(err, errlen)) return -1;
-  LLVMErrorRef e = LLVMOrcCreateLLJIT(&js->jit, NULL);
+  LLVMOrcLLJITBuilderRef jb = NULL;
+  const char *perf = getenv("PCN_JIT_PERF");
+  if (perf && perf[0] == '1') {
+    jb = LLVMOrcCreateLLJITBuilder();
+    LLVMOrcLLJITBuilderSetObjectLinkingLayerCreator(jb, perf_object_layer, NULL);
+  }
+  LLVMErrorRef e = LLVMOrcCreateLLJIT(&js->jit, jb);
   if (e) {
     js->jit = NULL;
     return orc_err(e, "creating LLJIT", err, errlen);
