@@ -111,16 +111,20 @@ static int parse_setting(const char *text, Setting *s, const char *where) {
   }
   s->key = strndup(text, (size_t)(eq - text));
   s->val = strdup(eq + 1);
+  int rc = 0;
   if (!s->key || !s->val) {
     fprintf(stderr, "pcnc sweep: out of memory\n");
-    return 2;
-  }
-  if (!pcn_override_is_key(s->key)) {
+    rc = 2;
+  } else if (!pcn_override_is_key(s->key)) {
     fprintf(stderr, "pcnc sweep: %s: unknown key '%s' (keys: %s)\n", where,
             s->key, pcn_override_keys_text);
-    return 2;
+    rc = 2;
   }
-  return 0;
+  if (rc) { /* the caller keeps nothing of a failed setting */
+    free(s->key), free(s->val);
+    s->key = s->val = NULL;
+  }
+  return rc;
 }
 
 /* A file name from the settings: key=value joined by '_', with anything

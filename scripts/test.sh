@@ -19,4 +19,5 @@ cmake --build build-asan -j"$jobs"
 echo "== tests under sanitizers =="
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 (cd build-asan && ctest --output-on-failure -j"$jobs" -LE slow)
