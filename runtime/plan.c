@@ -419,7 +419,9 @@ static int resolve_initializers(PcnPlan *p, char *err, size_t errlen) {
         const PcnInitializer *in = p->cfg.initializers[op->init];
         if (!in) in = pcn_initializer_builtin(op->init);
         if (!in) {
-          set_err(err, errlen, "initializer '%s' is not implemented yet",
+          set_err(err, errlen,
+                  "no initializer '%s' in the plan config (set "
+                  "cfg.initializers[] as include/pcn/exec.h shows)",
                   init_kind_name(op->init));
           return -1;
         }

@@ -49,11 +49,12 @@
  * (INIT, OPT_STEP), which gives exactly the reference semantics.
  *
  * Initializers. INIT ops call the node's PcnInitializer, chosen by the
- * op's `init` kind. zero, random and null are built in; FORWARD is done by
- * the schedule's FORWARD_SET sweep, so its INIT op does nothing. `average`
- * and `memory` plug in through PcnPlanConfig.initializers; without one,
- * pcn_plan_create() fails ("initializer 'average' is not implemented
- * yet"). begin_batch/end_batch receive the batch labels (class indices,
+ * op's `init` kind. zero, random, null and memory are built in; FORWARD is
+ * done by the schedule's FORWARD_SET sweep, so its INIT op does nothing.
+ * `average` plugs in through PcnPlanConfig.initializers
+ * (pcn_initializer_average(); the trainer does this); without it,
+ * pcn_plan_create() fails ("no initializer 'average' in the plan config
+ * ..."). begin_batch/end_batch receive the batch labels (class indices,
  * may be NULL) and end_batch runs after inference, when H holds h^(T).
  *
  * Checks. pcn_plan_create() trusts nothing in the schedule: every op's

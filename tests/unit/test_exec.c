@@ -490,7 +490,8 @@ static void test_plan_errors(void) {
   chain_model(&m, PCN_INIT_AVERAGE, 4);
   PcnPlanConfig cfg = frozen_config(1);
   CU_ASSERT_NOT_EQUAL(model_plan(&m, &cfg), 0);
-  CU_ASSERT_STRING_EQUAL(m.err, "initializer 'average' is not implemented yet");
+  CU_ASSERT_STRING_EQUAL(m.err, "no initializer 'average' in the plan config (set "
+                                "cfg.initializers[] as include/pcn/exec.h shows)");
   model_free(&m);
 
   chain_model(&m, PCN_INIT_ZERO, 1 << 20);
