@@ -477,11 +477,11 @@ static void emit_step_program(Builder *b, PcnPhase p, bool momentum) {
 
 static void emit_optimizer_stage(Builder *b);
 
-static void emit_learn_program(Builder *b) {
+/* DW_uv = -(1/n) H_u^T G_v: the batch-mean weight gradient of edge e, the
+ * same for PC (G at h^(T)) and BP (G = dL/dh * act'). */
+static void emit_weight_grad(Builder *b, int e) {
   const PcnGraph *g = b->g;
-  emit_predict_and_errors(b, PCN_PHASE_TRAIN, true);
-  for (int e = 0; e < g->nedges; e++) {
-    int u = g->edges[e].src, v = g->edges[e].dst;
+  int u = g->edges[e].src, v = g->edges[e].dst;
     PcnOp o = op_new(PCN_OP_GEMM);
     o.node = v;
     o.edge = e;
@@ -496,7 +496,12 @@ static void emit_learn_program(Builder *b) {
     o.alpha_over_batch = true;
     o.beta = 0.0f;
     emit(b, o);
-  }
+}
+
+static void emit_learn_program(Builder *b) {
+  const PcnGraph *g = b->g;
+  emit_predict_and_errors(b, PCN_PHASE_TRAIN, true);
+  for (int e = 0; e < g->nedges; e++) emit_weight_grad(b, e);
   for (int v = 0; v < g->nnodes; v++) {
     if (g->nodes[v].nin == 0) continue;
     PcnOp o = op_new(PCN_OP_BIAS_GRAD);
@@ -626,22 +631,8 @@ static void emit_bp_programs(Builder *b) {
     stage_end(b, label, true);
   }
   for (int e = 0; e < g->nedges; e++) {
-    int u = g->edges[e].src, v = g->edges[e].dst;
-    if (!bp_has_delta(b, depth, v)) continue;
-    PcnOp o = op_new(PCN_OP_GEMM);
-    o.node = v;
-    o.edge = e;
-    o.a = buf(b, PCN_BUF_H, u);
-    o.trans_a = true;
-    o.b = buf(b, PCN_BUF_G, v);
-    o.c = buf(b, PCN_BUF_DW, e);
-    o.m = g->nodes[u].size;
-    o.n = g->nodes[v].size;
-    o.k = -1;
-    o.alpha = -1.0f;
-    o.alpha_over_batch = true;
-    o.beta = 0.0f;
-    emit(b, o);
+    if (!bp_has_delta(b, depth, g->edges[e].dst)) continue;
+    emit_weight_grad(b, e);
   }
   for (int v = 0; v < n; v++) {
     if (!bp_has_delta(b, depth, v)) continue;

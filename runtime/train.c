@@ -283,6 +283,24 @@ static int plan_fail(PcnTrainer *t, char *err, size_t errlen) {
   return -1;
 }
 
+/* One evaluation batch of n rows already gathered: clamps, EVAL_INIT,
+ * `steps` EVAL_STEPs (0 in forward mode), EVAL_READOUT. No labels reach the
+ * initializers: evaluation must not see them. 0, or -1 with the plan's
+ * error set (report it with plan_fail). */
+static int eval_batch(PcnTrainer *t, int n, int steps) {
+  PcnPlan *p = t->plan;
+  if (set_clamps(t, PCN_PHASE_EVAL, n) != 0 ||
+      pcn_plan_begin_batch(p, PCN_PHASE_EVAL, n, NULL) != 0 ||
+      pcn_exec_run(p, PCN_PROG_EVAL_INIT, n) != 0)
+    return -1;
+  for (int k = 0; k < steps; k++)
+    if (pcn_exec_run(p, PCN_PROG_EVAL_STEP, n) != 0) return -1;
+  if (pcn_plan_end_batch(p, PCN_PHASE_EVAL, n, NULL) != 0 ||
+      pcn_exec_run(p, PCN_PROG_EVAL_READOUT, n) != 0)
+    return -1;
+  return 0;
+}
+
 /* One training batch: clamps, initialization, T inference steps, learning. */
 static int train_batch(PcnTrainer *t, const int *idx, int n, char *err,
                        size_t errlen) {
@@ -334,17 +352,7 @@ int pcn_trainer_evaluate(PcnTrainer *t, double *accuracy, double *loss,
       set_err(err, errlen, "batch row outside the test split");
       return -1;
     }
-    if (set_clamps(t, PCN_PHASE_EVAL, n) != 0) return plan_fail(t, err, errlen);
-    /* No labels for the initializers: evaluation must not see them. */
-    if (pcn_plan_begin_batch(p, PCN_PHASE_EVAL, n, NULL) != 0 ||
-        pcn_exec_run(p, PCN_PROG_EVAL_INIT, n) != 0)
-      return plan_fail(t, err, errlen);
-    for (int k = 0; k < steps; k++)
-      if (pcn_exec_run(p, PCN_PROG_EVAL_STEP, n) != 0)
-        return plan_fail(t, err, errlen);
-    if (pcn_plan_end_batch(p, PCN_PHASE_EVAL, n, NULL) != 0 ||
-        pcn_exec_run(p, PCN_PROG_EVAL_READOUT, n) != 0)
-      return plan_fail(t, err, errlen);
+    if (eval_batch(t, n, steps) != 0) return plan_fail(t, err, errlen);
     int cols = 0;
     const float *out = pcn_plan_readout(p, &cols);
     if (!out) {
@@ -422,16 +430,7 @@ int pcn_trainer_reconstruct(PcnTrainer *t, int n, float *data, float *pred,
   }
   PcnPlan *p = t->plan;
   int steps = s->eval_mode == PCN_EVAL_INFERENCE ? ec->T : 0;
-  if (set_clamps(t, PCN_PHASE_EVAL, n) != 0 ||
-      pcn_plan_begin_batch(p, PCN_PHASE_EVAL, n, NULL) != 0 ||
-      pcn_exec_run(p, PCN_PROG_EVAL_INIT, n) != 0)
-    return plan_fail(t, err, errlen);
-  for (int k = 0; k < steps; k++)
-    if (pcn_exec_run(p, PCN_PROG_EVAL_STEP, n) != 0)
-      return plan_fail(t, err, errlen);
-  if (pcn_plan_end_batch(p, PCN_PHASE_EVAL, n, NULL) != 0 ||
-      pcn_exec_run(p, PCN_PROG_EVAL_READOUT, n) != 0)
-    return plan_fail(t, err, errlen);
+  if (eval_batch(t, n, steps) != 0) return plan_fail(t, err, errlen);
   int oc = 0;
   const float *out = pcn_plan_readout(p, &oc);
   if (!out || oc != t->test.d) {
