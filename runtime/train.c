@@ -574,6 +574,28 @@ static int nonfinite_param(PcnTrainer *t) {
   return -1;
 }
 
+void pcn_blowup_guard_init(PcnBlowupGuard *g) {
+  g->smooth = 0.0;
+  g->lowest = INFINITY;
+  g->batches = 0;
+}
+
+double pcn_blowup_guard_level(const PcnBlowupGuard *g) {
+  return g->lowest > PCN_BLOWUP_FLOOR ? g->lowest : PCN_BLOWUP_FLOOR;
+}
+
+bool pcn_blowup_guard_check(PcnBlowupGuard *g, double energy) {
+  if (g->batches >= PCN_BLOWUP_WINDOW &&
+      energy > PCN_BLOWUP_FACTOR * pcn_blowup_guard_level(g))
+    return true;
+  const double keep = 1.0 - 1.0 / PCN_BLOWUP_WINDOW;
+  g->smooth = g->batches == 0 ? energy : keep * g->smooth + (1.0 - keep) * energy;
+  g->batches++;
+  if (g->batches >= PCN_BLOWUP_WINDOW && g->smooth < g->lowest)
+    g->lowest = g->smooth;
+  return false;
+}
+
 int pcn_trainer_run(PcnTrainer *t, PcnTrainResult *res, char *err,
                     size_t errlen) {
   PcnTrainResult dummy;
@@ -587,6 +609,9 @@ int pcn_trainer_run(PcnTrainer *t, PcnTrainResult *res, char *err,
   int total_batches = pcn_sampler_batches(t->smp);
   int64_t smm = 0;
   double seconds = 0.0;
+  /* Not checkpointed: after --load it warms up again. */
+  PcnBlowupGuard guard;
+  pcn_blowup_guard_init(&guard);
 
   for (int epoch = first; epoch <= last; epoch++) {
     if (stop_requested(t)) {
@@ -621,10 +646,22 @@ int pcn_trainer_run(PcnTrainer *t, PcnTrainResult *res, char *err,
         res->epochs_done = epoch - first;
         return -1;
       }
+      double batch_energy = pcn_plan_energy_mean(t->plan);
+      if (pcn_blowup_guard_check(&guard, batch_energy)) {
+        progress_clear(t);
+        set_err(err, errlen, "diverged: mean energy jumped to %.3g at epoch "
+                "%d, batch %d, over %.0e times its lowest level in this run "
+                "(%.3g); lower the learning rates (alpha, beta)",
+                batch_energy, epoch, batches, PCN_BLOWUP_FACTOR,
+                pcn_blowup_guard_level(&guard));
+        res->diverged = true;
+        res->epochs_done = epoch - first;
+        return -1;
+      }
       double inv_n = 1.0 / n;
       for (int i = 0; i < g->nnodes; i++)
         t->node_sum[i] += pcn_plan_node_energy(t->plan, i) * inv_n;
-      energy_sum += pcn_plan_energy_mean(t->plan);
+      energy_sum += batch_energy;
       smm += smm_per_batch;
       if (t->progress)
         progress(t, epoch, last, batches, total_batches,

@@ -46,7 +46,9 @@
  * Divergence. A NaN or Inf in any node's energy (or in a parameter after
  * an epoch) stops training: run returns -1 with a message naming the
  * epoch, the batch and the node, result.diverged set, and the checkpoint
- * of the last good epoch untouched.
+ * of the last good epoch untouched. So does a finite blow-up: a batch
+ * whose mean energy exceeds PCN_BLOWUP_FACTOR times the lowest smoothed
+ * batch energy of the run so far (PcnBlowupGuard below).
  *
  * Determinism: the same seed on the same machine gives the same log apart
  * from the timings (every random choice draws from rng.h streams).
@@ -132,6 +134,32 @@ typedef struct PcnTrainInfo {
   int start_epoch;          /* epoch of the loaded checkpoint, else 0 */
   bool drop_last;
 } PcnTrainInfo;
+
+/* Finite blow-up detection. Inference or learning can run away without
+ * ever producing a NaN: a PC-I_avg run at T = 3 went from a mean energy of
+ * 2e-4 to 4e10 within one epoch and then sat at chance accuracy with finite
+ * numbers. The guard smooths the batch energies (exponential average over
+ * about PCN_BLOWUP_WINDOW batches), remembers the lowest smoothed level
+ * (floored at PCN_BLOWUP_FLOOR, so an exactly fitted model is not flagged
+ * for a tiny rise), and flags a batch whose energy exceeds
+ * PCN_BLOWUP_FACTOR times that level, once PCN_BLOWUP_WINDOW batches have
+ * set it. Normal training noise stays orders of magnitude below the
+ * factor (batch energies vary by well under 1e3x within a run). */
+#define PCN_BLOWUP_FACTOR 1e5
+#define PCN_BLOWUP_FLOOR 1e-6
+#define PCN_BLOWUP_WINDOW 10
+
+typedef struct PcnBlowupGuard {
+  double smooth;            /* exponential average of batch energies */
+  double lowest;            /* lowest smoothed level after the warm-up */
+  int batches;              /* batches seen */
+} PcnBlowupGuard;
+
+void pcn_blowup_guard_init(PcnBlowupGuard *g);
+/* Feeds one batch's mean energy (finite); true when it is a blow-up. */
+bool pcn_blowup_guard_check(PcnBlowupGuard *g, double energy);
+/* The level a blow-up was measured against (valid after a true check). */
+double pcn_blowup_guard_level(const PcnBlowupGuard *g);
 
 typedef struct PcnTrainer PcnTrainer;
 

@@ -281,6 +281,85 @@ static void test_stop_request(void) {
   teardown(&u);
 }
 
+/* The blow-up guard on fixed energy sequences: noise and a slow decline
+ * pass, a jump of more than PCN_BLOWUP_FACTOR over the lowest smoothed
+ * level is flagged, nothing is flagged during the warm-up. */
+static void test_blowup_guard(void) {
+  PcnBlowupGuard g;
+  pcn_blowup_guard_init(&g);
+  /* A first batch far above anything later is the warm-up, not a blow-up. */
+  CU_ASSERT_FALSE(pcn_blowup_guard_check(&g, 50.0));
+  for (int i = 1; i < 200; i++) {
+    double e = 1e-3 * pow(0.98, i) * (i % 7 == 0 ? 300.0 : 1.0);
+    CU_ASSERT_FALSE_FATAL(pcn_blowup_guard_check(&g, e));
+  }
+  double level = pcn_blowup_guard_level(&g);
+  CU_ASSERT(level < 1e-3 && level > 1e-6); /* the spikes raise it */
+  CU_ASSERT_FALSE(pcn_blowup_guard_check(&g, 0.5 * PCN_BLOWUP_FACTOR * level));
+  CU_ASSERT_TRUE(pcn_blowup_guard_check(&g, 2.0 * PCN_BLOWUP_FACTOR * level));
+
+  /* Energies at exactly zero: the floor keeps a tiny rise from counting. */
+  pcn_blowup_guard_init(&g);
+  for (int i = 0; i < 50; i++) CU_ASSERT_FALSE(pcn_blowup_guard_check(&g, 0.0));
+  CU_ASSERT_DOUBLE_EQUAL(pcn_blowup_guard_level(&g), PCN_BLOWUP_FLOOR, 0.0);
+  CU_ASSERT_FALSE(pcn_blowup_guard_check(&g, 1e-3));
+  CU_ASSERT_TRUE(pcn_blowup_guard_check(&g, 1.0));
+
+  /* A jump inside the warm-up window is not judged. */
+  pcn_blowup_guard_init(&g);
+  for (int i = 0; i < PCN_BLOWUP_WINDOW - 1; i++)
+    CU_ASSERT_FALSE(pcn_blowup_guard_check(&g, 1e-3));
+  CU_ASSERT_FALSE(pcn_blowup_guard_check(&g, 1e9));
+}
+
+/* A backend that multiplies every weight by 1e4 after the 30th learning
+ * step (epoch 2 of blobs8, 25 batches per epoch): the energy becomes huge
+ * but stays finite, which the NaN check alone would never stop. */
+static int blowup_learns;
+
+static int blowup_run(PcnPlan *p, void *state, PcnProgramKind prog, int n) {
+  int rc = pcn_backend_ref.run(p, state, prog, n);
+  if (prog == PCN_PROG_TRAIN_LEARN && ++blowup_learns == 30) {
+    const PcnSchedule *s = pcn_plan_schedule(p);
+    for (int i = 0; i < pcn_plan_nparams(p); i++) {
+      int b = pcn_plan_param_buffer(p, i);
+      float *x = pcn_plan_buffer(p, b);
+      size_t count = (size_t)s->buffers[b].rows * (size_t)s->buffers[b].cols;
+      for (size_t k = 0; k < count; k++) x[k] *= 1e4f;
+    }
+  }
+  return rc;
+}
+
+static const PcnBackend blowup_backend = {"blowup", stopping_prepare,
+                                          blowup_run, stopping_release};
+
+static void test_finite_blowup_stops(void) {
+  char ckpt[512];
+  snprintf(ckpt, sizeof ckpt, "%s/blowup.ckpt", pcn_test_tmpdir());
+  remove(ckpt);
+  Setup u;
+  CU_ASSERT_FATAL(setup(&u, BLOBS_MODEL("4", "0.1", "3e-3")) == 0);
+  PcnTrainOptions opt = pcn_train_options_default();
+  opt.backend = &blowup_backend;
+  opt.save_path = ckpt;
+  blowup_learns = 0;
+  Record rec = {0};
+  PcnTrainResult res;
+  char err[512] = "";
+  int rc = run(&u, &opt, &rec, &res, err, sizeof err);
+  CU_ASSERT_EQUAL(rc, -1);
+  CU_ASSERT(res.diverged);
+  CU_ASSERT_EQUAL(res.epochs_done, 1);
+  CU_ASSERT_EQUAL(rec.n, 1); /* epoch 1 was logged, epoch 2 was not */
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "diverged: mean energy jumped to "));
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "at epoch 2, batch 6,"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "lower the learning rates"));
+  /* The checkpoint of epoch 1 stays. */
+  CU_ASSERT(file_size(ckpt) > 0);
+  teardown(&u);
+}
+
 /* Training 2 epochs, saving, loading and training 1 more gives the same
  * model as training 3 epochs straight. */
 static void test_resume_matches_straight_run(void) {
@@ -352,6 +431,8 @@ int main(void) {
       {"same seed, same run", test_deterministic},
       {"divergence keeps the last checkpoint", test_divergence_keeps_checkpoint},
       {"stop request", test_stop_request},
+      {"blow-up guard", test_blowup_guard},
+      {"finite blow-up stops training", test_finite_blowup_stops},
       {"resume = straight run", test_resume_matches_straight_run},
       {"data shape mismatch", test_bad_data_shape},
       {NULL, NULL}};
