@@ -9,40 +9,8 @@ SRC=${2:?usage: e2e_run.sh PCNC SRC}
 MODEL="$SRC/examples/quick_blobs.pcn"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/pcnc-e2e-run.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
-fails=0
-
-fail() {
-  echo "FAIL: $*"
-  fails=$((fails + 1))
-}
-ok() { echo "ok: $*"; }
-
-# Runs pcnc with the given arguments; stdout in $TMP/out, stderr in
-# $TMP/err, the exit status in $rc.
-run() {
-  "$PCNC" "$@" >"$TMP/out" 2>"$TMP/err"
-  rc=$?
-}
-
-expect_rc() { # expect_rc WANT WHAT
-  if [ "$rc" -eq "$1" ]; then ok "$2 (exit $rc)"; else
-    fail "$2: exit $rc, want $1"
-    sed 's/^/  stderr: /' "$TMP/err" | head -5
-  fi
-}
-
-expect_grep() { # expect_grep PATTERN FILE WHAT
-  if grep -Eq -- "$1" "$2"; then ok "$3"; else
-    fail "$3: no /$1/ in $(basename "$2")"
-    sed 's/^/  | /' "$2" | head -10
-  fi
-}
-
-# The placeholder driver has no `run` yet: nothing to test against.
-if ! "$PCNC" run --help 2>/dev/null | grep -q "usage: pcnc run"; then
-  echo "SKIP: this pcnc has no 'run' command yet"
-  exit 0
-fi
+# shellcheck source=checks.bash
+. "$SRC/tests/scripts/checks.bash"
 
 # ---- a normal run: header, one line per epoch, log, checkpoint ----------
 run run "$MODEL" --log "$TMP/a.jsonl" --save "$TMP/a.ckpt"
@@ -214,8 +182,4 @@ run run --help
 expect_rc 0 "--help"
 expect_grep '^usage: pcnc run FILE' "$TMP/out" "--help prints usage"
 
-if [ "$fails" -ne 0 ]; then
-  echo "$fails check(s) failed"
-  exit 1
-fi
-echo "all checks passed"
+finish

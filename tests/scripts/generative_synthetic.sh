@@ -11,9 +11,8 @@ SRC=${2:?usage: generative_synthetic.sh PCNC SRC}
 MODEL="$SRC/tests/data/generative_blobs.pcn"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/pcnc-gen.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok() { echo "ok: $*"; }
+# shellcheck source=checks.bash
+. "$SRC/tests/scripts/checks.bash"
 
 "$PCNC" run "$MODEL" --quiet --log "$TMP/run.jsonl" --save-images "$TMP/recon.png" \
   >"$TMP/out" 2>"$TMP/err"
@@ -47,5 +46,4 @@ else
   fail "--save-images: $TMP/recon.png is not a PNG"
 fi
 
-[ "$fails" -eq 0 ] && echo "all ok" || echo "$fails failure(s)"
-[ "$fails" -eq 0 ]
+finish

@@ -14,33 +14,8 @@ SRC=${2:?usage: sweep_resume.sh PCNC SRC}
 MODEL="$SRC/examples/quick_blobs.pcn"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/pcnc-sweep.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
-fails=0
-
-fail() {
-  echo "FAIL: $*"
-  fails=$((fails + 1))
-}
-ok() { echo "ok: $*"; }
-
-run() { # stdout in $TMP/out, stderr in $TMP/err, status in $rc
-  "$PCNC" "$@" >"$TMP/out" 2>"$TMP/err"
-  rc=$?
-}
-
-expect_rc() { # expect_rc WANT WHAT
-  if [ "$rc" -eq "$1" ]; then ok "$2 (exit $rc)"; else
-    fail "$2: exit $rc, want $1"
-    sed 's/^/  stdout: /' "$TMP/out" | head -20
-    sed 's/^/  stderr: /' "$TMP/err" | head -10
-  fi
-}
-
-expect_grep() { # expect_grep PATTERN FILE WHAT
-  if grep -Eq -- "$1" "$2"; then ok "$3"; else
-    fail "$3: no /$1/ in $(basename "$2")"
-    sed 's/^/  | /' "$2" | head -20
-  fi
-}
+# shellcheck source=checks.bash
+. "$SRC/tests/scripts/checks.bash"
 
 ndone() { ls "$1"/*.done 2>/dev/null | wc -l; }
 
@@ -194,8 +169,4 @@ expect_rc 1 "missing log"
 run report
 expect_rc 2 "report without logs"
 
-if [ "$fails" -gt 0 ]; then
-  echo "$fails failure(s)"
-  exit 1
-fi
-echo "all sweep tests passed"
+finish
