@@ -13,6 +13,7 @@
 
 #include "pcn/checkpoint.h"
 #include "pcn/data.h"
+#include "pcn/memory.h"
 
 struct PcnTrainer {
   PcnTrainSpec spec;
@@ -36,6 +37,9 @@ struct PcnTrainer {
   /* Epoch accumulators: sum over batches of per-sample energies. */
   double *node_sum;             /* [nnodes] */
   double *node_mean;            /* [nnodes] what PcnEpochStats points to */
+  /* Eq. 9 loss per memory: sum over the epoch's batches, and its mean. */
+  double *mem_sum, *mem_mean;   /* [nmemories] */
+  int *mem_batches;             /* [nmemories] batches with a loss */
   FILE *log;
   bool progress;
   double progress_last;         /* time of the last progress redraw */
@@ -82,6 +86,9 @@ void pcn_trainer_free(PcnTrainer *t) {
   for (int ph = 0; ph < PCN_PHASE_COUNT; ph++) free(t->clamp_nodes[ph]);
   free(t->node_sum);
   free(t->node_mean);
+  free(t->mem_sum);
+  free(t->mem_mean);
+  free(t->mem_batches);
   if (t->log) fclose(t->log);
   free(t);
 }
@@ -231,7 +238,11 @@ PcnTrainer *pcn_trainer_new(const PcnTrainSpec *spec,
   t->labels = malloc(sizeof(int) * (size_t)t->max_batch);
   t->node_sum = calloc((size_t)g->nnodes + 1, sizeof(double));
   t->node_mean = calloc((size_t)g->nnodes + 1, sizeof(double));
-  if (!t->x || !t->onehot || !t->labels || !t->node_sum || !t->node_mean) {
+  t->mem_sum = calloc((size_t)g->nmemories + 1, sizeof(double));
+  t->mem_mean = calloc((size_t)g->nmemories + 1, sizeof(double));
+  t->mem_batches = calloc((size_t)g->nmemories + 1, sizeof(int));
+  if (!t->x || !t->onehot || !t->labels || !t->node_sum || !t->node_mean ||
+      !t->mem_sum || !t->mem_mean || !t->mem_batches) {
     set_err(err, errlen, "out of memory");
     goto fail;
   }
@@ -513,7 +524,20 @@ static int log_epoch(PcnTrainer *t, const PcnEpochStats *st, char *err,
     fputc(':', f);
     json_num(f, st->node_energy[i]);
   }
-  fprintf(f, "},\"T\":%d,\"batch\":%d,\"seed\":%llu,\"interrupted\":%s}\n",
+  fputc('}', f);
+  /* Eq. 9's loss (mean over the epoch's batches) of each memory in use:
+   * 0 means h^(T) == h^(0) on the memory's targets, so it learned nothing. */
+  first = true;
+  for (int m = 0; m < g->nmemories; m++) {
+    if (!isfinite(st->memory_loss[m])) continue;
+    fputs(first ? ",\"memory_loss\":{" : ",", f);
+    first = false;
+    json_str(f, g->memories[m].name);
+    fputc(':', f);
+    json_num(f, st->memory_loss[m]);
+  }
+  if (!first) fputc('}', f);
+  fprintf(f, ",\"T\":%d,\"batch\":%d,\"seed\":%llu,\"interrupted\":%s}\n",
           tc->T, tc->batch, (unsigned long long)tc->seed,
           st->interrupted ? "true" : "false");
   if (fflush(f) != 0 || ferror(f)) {
@@ -619,6 +643,8 @@ int pcn_trainer_run(PcnTrainer *t, PcnTrainResult *res, char *err,
       break;
     }
     memset(t->node_sum, 0, sizeof(double) * (size_t)g->nnodes);
+    memset(t->mem_sum, 0, sizeof(double) * (size_t)g->nmemories);
+    memset(t->mem_batches, 0, sizeof(int) * (size_t)g->nmemories);
     double energy_sum = 0.0;
     int batches = 0;
     bool interrupted = false;
@@ -661,6 +687,13 @@ int pcn_trainer_run(PcnTrainer *t, PcnTrainResult *res, char *err,
       double inv_n = 1.0 / n;
       for (int i = 0; i < g->nnodes; i++)
         t->node_sum[i] += pcn_plan_node_energy(t->plan, i) * inv_n;
+      for (int m = 0; m < g->nmemories; m++) {
+        double l = pcn_plan_memory_loss(t->plan, m);
+        if (isfinite(l)) {
+          t->mem_sum[m] += l;
+          t->mem_batches[m]++;
+        }
+      }
       energy_sum += batch_energy;
       smm += smm_per_batch;
       if (t->progress)
@@ -693,6 +726,10 @@ int pcn_trainer_run(PcnTrainer *t, PcnTrainResult *res, char *err,
     for (int i = 0; i < g->nnodes; i++)
       t->node_mean[i] = batches > 0 ? t->node_sum[i] / batches : 0.0;
     st.node_energy = t->node_mean;
+    for (int m = 0; m < g->nmemories; m++)
+      t->mem_mean[m] = t->mem_batches[m] > 0
+                           ? t->mem_sum[m] / t->mem_batches[m] : NAN;
+    st.memory_loss = t->mem_mean;
     st.smm = smm;
     st.seconds = seconds;
     st.interrupted = interrupted;
@@ -713,6 +750,7 @@ int pcn_trainer_run(PcnTrainer *t, PcnTrainResult *res, char *err,
     res->epochs_done++;
     res->last = st;
     res->last.node_energy = NULL;
+    res->last.memory_loss = NULL;
     if (interrupted) {
       res->interrupted = true;
       break;

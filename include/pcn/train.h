@@ -91,6 +91,8 @@ typedef struct PcnEpochStats {
   double train_energy;      /* mean over batches of the batch-mean F(h^T) */
   const double *node_energy;/* [nnodes] the same per node (valid until the
                                next epoch) */
+  const double *memory_loss;/* [nmemories] Eq. 9's loss, mean over the
+                               epoch's batches; NaN for an unused memory */
   bool evaluated;           /* false when the spec has no eval block */
   bool classification;      /* metric accuracy: test_accuracy is set */
   double test_accuracy;     /* percent of test samples predicted right */

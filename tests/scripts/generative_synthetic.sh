@@ -39,6 +39,23 @@ else
   fail "reconstruction error did not fall by a fifth: $first -> $last"
 fi
 
+# Eq. 9's loss is logged per memory. Jacobi inference moves z (two edges
+# from the clamped x) first at step 2, so with T = 1 the memory's targets
+# keep h^(0) and its loss is exactly 0; with the file's T = 5 it is not.
+mloss=$(sed -n 's/.*"memory_loss":{"M":\([-0-9.eE+]*\)}.*/\1/p' "$TMP/run.jsonl" | head -1)
+if awk -v l="$mloss" 'BEGIN { exit !(l != "" && l > 0) }'; then
+  ok "memory_loss logged, > 0 at T = 5 ($mloss)"
+else
+  fail "memory_loss at T = 5: want > 0, got '$mloss'"
+fi
+"$PCNC" run "$MODEL" --quiet --set T=1 --epochs 1 --log "$TMP/t1.jsonl" >/dev/null 2>&1 ||
+  fail "pcnc run --set T=1 failed"
+if grep -q '"memory_loss":{"M":0[,}]' "$TMP/t1.jsonl"; then
+  ok "memory_loss is 0 when inference never reaches the latent (T = 1)"
+else
+  fail "memory_loss at T = 1 should be 0: $(head -c 300 "$TMP/t1.jsonl")"
+fi
+
 # PNG signature: \x89 P N G
 if [ "$(head -c 4 "$TMP/recon.png" | od -An -c | tr -d ' ')" = "211PNG" ]; then
   ok "--save-images wrote a PNG"
