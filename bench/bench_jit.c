@@ -2,7 +2,7 @@
  * (784-512-512-512-512-10, gelu, forward initialization, batch 200,
  * T = 5, AdamW), run by hand:
  *
- *     nice build/bench/bench_jit [--batches N] [--ref-batches N]
+ *     nice build/bench/bench_jit [--batches N] [--ref-batches N] [--jit-only]
  *
  * Prints seconds per training epoch (300 batches, extrapolated from the
  * batches run) for both backends, the time of the same matrix products
@@ -10,6 +10,7 @@
  * the fraction of JIT time that is matrix products, and the time from
  * start to the end of the first batch (schedule, plan, compile, JIT). The
  * data are random (the speed does not depend on the values). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,29 @@ static void gemm_only_batch(PcnPlan *p, const PcnSchedule *s, int n, const PcnCg
   }
 }
 
+static double mean(const double *v, int n) {
+  double s = 0;
+  for (int i = 0; i < n; i++) s += v[i];
+  return n > 0 ? s / n : 0;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Median (sorts a copy). */
+static double median(const double *v, int n) {
+  if (n <= 0) return 0;
+  double *w = malloc((size_t)n * sizeof *w);
+  if (!w) return mean(v, n);
+  memcpy(w, v, (size_t)n * sizeof *w);
+  qsort(w, (size_t)n, sizeof *w, cmp_double);
+  double m = n % 2 ? w[n / 2] : 0.5 * (w[n / 2 - 1] + w[n / 2]);
+  free(w);
+  return m;
+}
+
 static PcnPlan *make_plan(const PcnSchedule *s, const PcnBackend *be) {
   PcnPlanConfig cfg = pcn_plan_config_default();
   cfg.max_batch = BATCH;
@@ -131,9 +155,11 @@ static void set_data(PcnPlan *p, const float *x, const float *y) {
 
 int main(int argc, char **argv) {
   int batches = 30, ref_batches = 10;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!strcmp(argv[i], "--batches")) batches = atoi(argv[i + 1]);
-    else if (!strcmp(argv[i], "--ref-batches")) ref_batches = atoi(argv[i + 1]);
+  bool jit_only = false;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--jit-only")) jit_only = true;
+    else if (i + 1 < argc && !strcmp(argv[i], "--batches")) batches = atoi(argv[++i]);
+    else if (i + 1 < argc && !strcmp(argv[i], "--ref-batches")) ref_batches = atoi(argv[++i]);
   }
   if (batches < 2) batches = 2;
   if (ref_batches < 1) ref_batches = 1;
@@ -199,9 +225,27 @@ int main(int argc, char **argv) {
   set_data(jit, x, y);
   train_batch(jit, BATCH);
   double first = now() - t_start;
-  double t0 = now();
-  for (int b = 1; b < batches; b++) train_batch(jit, BATCH);
-  double jit_batch = (now() - t0) / (batches - 1);
+  /* JIT batches, then (unless --jit-only) the two bare sgemm loops, one
+   * batch each in turn with the JIT batches (jit, kept, all, jit, ...),
+   * so a background load hits all three alike; each batch timed alone. */
+  int nt = batches - 1;
+  double *tj = calloc((size_t)nt, sizeof *tj), *tk = calloc((size_t)nt, sizeof *tk),
+         *ta = calloc((size_t)nt, sizeof *ta);
+  if (!tj || !tk || !ta) return 1;
+  double t0;
+  for (int b = 0; b < nt; b++) {
+    t0 = now();
+    train_batch(jit, BATCH);
+    tj[b] = now() - t0;
+    if (jit_only) continue;
+    t0 = now();
+    gemm_only_batch(jit, s, BATCH, &sp);
+    tk[b] = now() - t0;
+    t0 = now();
+    gemm_only_batch(jit, s, BATCH, NULL);
+    ta[b] = now() - t0;
+  }
+  double jit_batch = mean(tj, nt), jit_med = median(tj, nt);
   /* Evaluation compiles on first use: time one evaluation batch. */
   t0 = now();
   pcn_plan_begin_batch(jit, PCN_PHASE_EVAL, BATCH, NULL);
@@ -209,13 +253,21 @@ int main(int argc, char **argv) {
   pcn_exec_run(jit, PCN_PROG_EVAL_READOUT, BATCH);
   double first_eval = now() - t0;
   pcn_jit_last_times(&jt);
+  if (jit_only) {
+    /* For profiles of the JIT alone (perf): no sgemm loops, no reference. */
+    printf("JIT compile %.3f s, start to end of first batch %.3f s, JIT %.2f ms/batch "
+           "(median %.2f)\n",
+           compile, first, 1e3 * jit_batch, 1e3 * jit_med);
+    pcn_cg_step_plan_free(&sp);
+    pcn_plan_destroy(jit);
+    free(x);
+    free(y);
+    pcn_arena_free(&arena);
+    return 0;
+  }
 
-  t0 = now();
-  for (int b = 1; b < batches; b++) gemm_only_batch(jit, s, BATCH, NULL);
-  double gemm_batch = (now() - t0) / (batches - 1);
-  t0 = now();
-  for (int b = 1; b < batches; b++) gemm_only_batch(jit, s, BATCH, &sp);
-  double kept_batch = (now() - t0) / (batches - 1);
+  double gemm_batch = mean(ta, nt), kept_batch = mean(tk, nt);
+  double gemm_med = median(ta, nt), kept_med = median(tk, nt);
 
   PcnPlan *ref = make_plan(s, &pcn_backend_ref);
   if (!ref) return 1;
@@ -238,16 +290,19 @@ int main(int argc, char **argv) {
   printf("first evaluation batch (JIT, compiles eval_init, eval_readout): %.1f ms "
          "(lazy compile %.1f ms, optimize %.1f ms)\n",
          1e3 * first_eval, 1e3 * jt.lazy, 1e3 * jt.lazy_optimize);
-  printf("JIT:        %.2f ms/batch  %.2f s/epoch (%d batches timed)\n", 1e3 * jit_batch,
-         jit_batch * EPOCH_BATCHES, batches - 1);
+  printf("JIT:        %.2f ms/batch  %.2f s/epoch (%d batches timed; median %.2f ms)\n",
+         1e3 * jit_batch, jit_batch * EPOCH_BATCHES, nt, 1e3 * jit_med);
   printf("reference:  %.2f ms/batch  %.2f s/epoch (%d batches timed)\n", 1e3 * ref_batch,
          ref_batch * EPOCH_BATCHES, ref_batches);
-  printf("sgemm loop, all products of the schedule: %.2f ms/batch  %.2f s/epoch\n",
-         1e3 * gemm_batch, gemm_batch * EPOCH_BATCHES);
-  printf("sgemm loop, products the JIT keeps:       %.2f ms/batch  %.2f s/epoch\n",
-         1e3 * kept_batch, kept_batch * EPOCH_BATCHES);
-  printf("matrix products: %.1f%% of JIT time (its own products), %.1f%% of reference time\n",
-         100.0 * kept_batch / jit_batch, 100.0 * gemm_batch / ref_batch);
+  printf("sgemm loop, all products of the schedule: %.2f ms/batch  %.2f s/epoch (median %.2f)\n",
+         1e3 * gemm_batch, gemm_batch * EPOCH_BATCHES, 1e3 * gemm_med);
+  printf("sgemm loop, products the JIT keeps:       %.2f ms/batch  %.2f s/epoch (median %.2f)\n",
+         1e3 * kept_batch, kept_batch * EPOCH_BATCHES, 1e3 * kept_med);
+  printf("matrix products: %.1f%% of JIT time (its own products; medians %.1f%%), "
+         "%.1f%% of reference time\n",
+         100.0 * kept_batch / jit_batch, 100.0 * kept_med / jit_med,
+         100.0 * gemm_batch / ref_batch);
+  free(tj), free(tk), free(ta);
   pcn_cg_step_plan_free(&sp);
   pcn_plan_destroy(jit);
   pcn_plan_destroy(ref);

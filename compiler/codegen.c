@@ -68,6 +68,7 @@ typedef struct Cg {
   /* external functions */
   LLVMValueRef f_erff, f_expf, f_expm1f, f_tanhf, f_sgemm, f_helper, f_rows;
   LLVMValueRef f_rtgemm; /* pcn_rt_sgemm (same type as cblas_sgemm) */
+  LLVMValueRef f_gemm1t; /* pcn_rt_sgemm_1t (same type) */
   /* vectorizable math (not exact): intrinsics the approximations use */
   bool fast;
   LLVMValueRef f_fma, f_rint, f_fabs, f_copysign;
@@ -105,6 +106,7 @@ static void declare_externals(Cg *c) {
   c->f_tanhf = declare(c, "tanhf", c->unary_ty);
   c->f_sgemm = declare(c, "cblas_sgemm", c->sgemm_ty);
   if (c->o && c->o->own_gemm_threads) c->f_rtgemm = declare(c, "pcn_rt_sgemm", c->sgemm_ty);
+  if (c->o && c->o->skinny_1t) c->f_gemm1t = declare(c, "pcn_rt_sgemm_1t", c->sgemm_ty);
   c->f_helper = declare(c, "pcn_rt_jit_op", c->helper_ty);
   /* Weak: an embedding program without the pcn runtime links fine and
    * sees NULL here (codegen.h). */
@@ -490,8 +492,12 @@ static void emit_gemm(Cg *c, const PcnOp *op) {
                          buffer(c, op->b), ci32(c, B->cols),
                          cf32(c, op->beta),
                          buffer(c, op->c), ci32(c, C->cols)};
-  LLVMBuildCall2(c->b, c->sgemm_ty, c->o && c->o->own_gemm_threads ? c->f_rtgemm : c->f_sgemm,
-                 args, 14, "");
+  LLVMValueRef callee = c->f_sgemm;
+  bool skinny = (op->m >= 0 && op->m <= PCN_CG_SKINNY) || (op->n >= 0 && op->n <= PCN_CG_SKINNY) ||
+                (op->k >= 0 && op->k <= PCN_CG_SKINNY);
+  if (c->o && c->o->own_gemm_threads) callee = c->f_rtgemm;
+  else if (c->o && c->o->skinny_1t && skinny) callee = c->f_gemm1t;
+  LLVMBuildCall2(c->b, c->sgemm_ty, callee, args, 14, "");
 }
 
 /* sum (double) x[i]^2 over lo <= i < hi of buffer X: eight partial sums

@@ -93,6 +93,11 @@ typedef struct PcnCgOptions {
   /* Call pcn_rt_sgemm (rows of C split over two single-threaded sgemm
    * calls) instead of cblas_sgemm. JIT only (not weak). */
   bool own_gemm_threads;
+  /* Call pcn_rt_sgemm_1t (OpenBLAS at one thread for the call) for
+   * products with a side of at most PCN_CG_SKINNY (a constant m, n or k:
+   * the 10-wide output layer), which ran 1.6-2.4x slower on two threads
+   * than on one (bench/README.md). JIT only (not weak). */
+  bool skinny_1t;
   /* Activations through libm (erff, expf, expm1f, tanhf) and energies
    * summed in the reference's order: bit-identical to the reference, but
    * the fused loops stay scalar. Default (false): vectorizable
@@ -115,6 +120,13 @@ double pcn_rt_rows(double (*fn)(PcnJitState *, int64_t, int64_t), PcnJitState *s
                    int64_t cols);
 void pcn_rt_sgemm(int order, int ta, int tb, int m, int n, int k, float alpha, const float *A,
                   int lda, const float *B, int ldb, float beta, float *C, int ldc);
+/* cblas_sgemm with OpenBLAS set to one thread for the call (restored
+ * after; process-wide, so a concurrent caller may run single-threaded
+ * meanwhile, which changes its speed only). */
+#define PCN_CG_SKINNY 32
+void pcn_rt_sgemm_1t(int order, int ta, int tb, int m, int n, int k, float alpha,
+                     const float *A, int lda, const float *B, int ldb, float beta, float *C,
+                     int ldc);
 
 /* The helper generated code calls for delegated ops: runs op `op` of
  * stage `stage` of program `prog` of st->plan with pcn_exec_op(). */

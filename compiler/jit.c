@@ -250,6 +250,18 @@ void pcn_rt_sgemm(int order, int ta, int tb, int m, int n, int k, float alpha, c
   if (pool_pair(gemm_job, &a, gemm_job, &b)) gemm_job(&whole);
 }
 
+void pcn_rt_sgemm_1t(int order, int ta, int tb, int m, int n, int k, float alpha,
+                     const float *A, int lda, const float *B, int ldb, float beta, float *C,
+                     int ldc) {
+  (void)order;
+  int old = openblas_get_num_threads();
+  if (old > 1) openblas_set_num_threads(1);
+  cblas_sgemm(CblasRowMajor, ta == CBLAS_TRANS_CODE ? CblasTrans : CblasNoTrans,
+              tb == CBLAS_TRANS_CODE ? CblasTrans : CblasNoTrans, m, n, k, alpha, A, lda, B, ldb,
+              beta, C, ldc);
+  if (old > 1) openblas_set_num_threads(old);
+}
+
 /* Every C symbol generated code may call. Adding a call in codegen.c
  * means adding its row here, or the entry lookup fails. */
 typedef struct RtSymbol {
@@ -266,6 +278,7 @@ static const RtSymbol rt_symbols[] = {
     {"pcn_rt_jit_op", (void (*)(void))pcn_rt_jit_op},
     {"pcn_rt_rows", (void (*)(void))pcn_rt_rows},
     {"pcn_rt_sgemm", (void (*)(void))pcn_rt_sgemm},
+    {"pcn_rt_sgemm_1t", (void (*)(void))pcn_rt_sgemm_1t},
     /* The optimizer turns zeroing and copying loops into these. */
     {"memset", (void (*)(void))memset},
     {"memcpy", (void (*)(void))memcpy},
@@ -353,6 +366,8 @@ static void jit_state_free(JitState *js) {
  *   PCN_JIT_SERIAL=1    elementwise rows on the calling thread only
  *   PCN_JIT_THREADS=own GEMMs split over our two threads, OpenBLAS set
  *                       to one thread (process-wide)
+ *   PCN_JIT_THREADS=blas skinny products (a side <= PCN_CG_SKINNY) too
+ *                       with OpenBLAS's threads (default: one thread)
  *   PCN_JIT_EXACT=1     activations through libm and energies in the
  *                       reference's order: bit-identical, not vectorized */
 static int jit_options(const PcnSchedule *s, PcnCgStepPlan *plan, PcnCgOptions *o) {
@@ -365,6 +380,8 @@ static int jit_options(const PcnSchedule *s, PcnCgStepPlan *plan, PcnCgOptions *
   o->prefix = "pcn_";
   o->parallel_rows = !(serial && serial[0] == '1');
   o->own_gemm_threads = threads && strcmp(threads, "own") == 0;
+  /* PCN_JIT_THREADS=blas: every product through cblas_sgemm as set. */
+  o->skinny_1t = !(threads && strcmp(threads, "blas") == 0);
   o->exact_math = exact && exact[0] == '1';
   if (specialize) {
     if (pcn_cg_plan_steps(s, s->smm.T, plan)) return -1;
