@@ -280,9 +280,11 @@ int main(int argc, char **argv) {
   printf("model 784-512-512-512-512-10 gelu, forward init, batch %d, T %d, AdamW\n", BATCH,
          T_STEPS);
   printf("JIT compile (prepare):                    %.3f s\n", compile);
-  printf("  setup %.1f ms, codegen %.1f ms, verify %.1f ms, optimize %.1f ms, "
-         "materialize %.1f ms; thread CPU %.1f ms\n",
-         1e3 * jt.setup, 1e3 * jt.codegen, 1e3 * jt.verify, 1e3 * jt.optimize,
+  printf("  setup %.1f ms, codegen %.1f ms, verify + split %.1f ms, kernels %.1f ms "
+         "(O3 + machine code on two threads; CPU %.1f ms, of which optimize %.1f ms), "
+         "entries %.1f ms (in kernels), link %.1f ms; thread CPU %.1f ms\n",
+         1e3 * jt.setup, 1e3 * jt.codegen, 1e3 * jt.verify, 1e3 * jt.kernels,
+         1e3 * jt.kernels_cpu, 1e3 * jt.kernels_opt_cpu, 1e3 * jt.entries,
          1e3 * jt.materialize, 1e3 * jt.cpu);
   printf("start to end of first batch (JIT):        %.3f s\n", first);
   printf("  of which schedule %.1f ms, plan + prepare %.1f ms, first batch %.1f ms\n",

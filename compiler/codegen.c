@@ -1529,6 +1529,11 @@ int pcn_cg_init_native(char *err, size_t errlen) {
 }
 
 LLVMTargetMachineRef pcn_cg_host_machine(bool for_object, char *err, size_t errlen) {
+  return pcn_cg_host_machine_at(for_object, LLVMCodeGenLevelAggressive, err, errlen);
+}
+
+LLVMTargetMachineRef pcn_cg_host_machine_at(bool for_object, LLVMCodeGenOptLevel level,
+                                            char *err, size_t errlen) {
   char *triple = LLVMGetDefaultTargetTriple();
   char *msg = NULL;
   LLVMTargetRef t;
@@ -1542,7 +1547,7 @@ LLVMTargetMachineRef pcn_cg_host_machine(bool for_object, char *err, size_t errl
    * x86-64 and the loops get SSE2 only. */
   char *cpu = LLVMGetHostCPUName(), *feat = LLVMGetHostCPUFeatures();
   LLVMTargetMachineRef tm = LLVMCreateTargetMachine(
-      t, triple, cpu, feat, LLVMCodeGenLevelAggressive,
+      t, triple, cpu, feat, level,
       for_object ? LLVMRelocPIC : LLVMRelocDefault,
       for_object ? LLVMCodeModelDefault : LLVMCodeModelJITDefault);
   LLVMDisposeMessage(cpu);

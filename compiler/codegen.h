@@ -170,6 +170,10 @@ LLVMModuleRef pcn_cg_build_act_module(LLVMContextRef ctx, PcnActivation act, boo
  * a message on failure. Needs pcn_cg_init_native() first. */
 LLVMTargetMachineRef pcn_cg_host_machine(bool for_object, char *err,
                                          size_t errlen);
+/* The same at another code generation level (the JIT compiles entry
+ * functions at LLVMCodeGenLevelNone: fast instruction selection). */
+LLVMTargetMachineRef pcn_cg_host_machine_at(bool for_object, LLVMCodeGenOptLevel level,
+                                            char *err, size_t errlen);
 
 /* Initializes LLVM's native target once (thread-safe enough for the
  * driver and tests: idempotent). 0 or -1. */
@@ -203,8 +207,14 @@ typedef struct PcnJitTimes {
   double setup;       /* LLJIT, runtime symbols, target machine, step plan */
   double codegen;     /* building the IR */
   double verify;      /* LLVMVerifyModule */
-  double optimize;    /* the pass pipelines */
-  double materialize; /* ORC: instruction selection, emission, linking */
+  double optimize;    /* the pass pipelines (summed over threads) */
+  double kernels;     /* the training batch's kernels: O3 and machine code,
+                       * two halves on two threads (wall) */
+  double kernels_cpu; /* the same, CPU time summed over both threads */
+  double kernels_opt_cpu; /* of which in the pass pipeline */
+  double entries;     /* the training batch's entry functions to machine
+                       * code (-O0; part of `kernels`, after the caller's half) */
+  double materialize; /* ORC: lookups, linking */
   double total;       /* all of prepare() */
   double cpu;         /* CPU time of the thread in prepare() (less noisy under load) */
   /* Compiled later, on first use (evaluation, the general step/learn):

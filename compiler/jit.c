@@ -25,6 +25,8 @@
 #include <unistd.h>
 
 #include <llvm-c/Analysis.h>
+#include <llvm-c/BitReader.h>
+#include <llvm-c/BitWriter.h>
 #include <llvm-c/Error.h>
 #include <llvm-c/LLJIT.h>
 #include <llvm-c/Orc.h>
@@ -289,6 +291,20 @@ static const RtSymbol rt_symbols[] = {
 /* ---- JIT state ---------------------------------------------------------- */
 
 #define JIT_MAX_FUNCS (PCN_PROG_COUNT + PCN_CG_MAX_VARIANTS + 1)
+#define JIT_MAX_UNITS (JIT_MAX_FUNCS + 1)
+
+/* A module compiled on first use: optimized with `pipeline` (NULL: not
+ * at all), compiled to an object file (kernels with the host machine at
+ * -O3, entry functions, straight-line calls into kernels and BLAS, at -O0
+ * with fast instruction selection) and added to the LLJIT as that object;
+ * `dep` (-1: none) is added first. */
+typedef struct JitUnit {
+  LLVMModuleRef mod; /* NULL when empty or added */
+  const char *pipeline;
+  int dep;
+  bool added;
+  bool entries; /* entry functions: machine code at -O0 (fast isel) */
+} JitUnit;
 
 typedef struct JitState {
   LLVMOrcLLJITRef jit;
@@ -305,12 +321,18 @@ typedef struct JitState {
   int n_init; /* rows of that TRAIN_INIT */
   PcnJitState st;
   char *err_slot; /* ORC reporter target (the plan's error is set later) */
-  /* The pass pipelines run inside ORC's IR transform layer, when a
-   * module is materialized (jit_optimize_module). */
-  LLVMTargetMachineRef tm;
+  /* Code not compiled yet (jit_unit_add): modules in `tsc`, optimized by
+   * us and handed to ORC on first use of an entry point they define. */
+  LLVMOrcThreadSafeContextRef tsc;
+  JitUnit units[JIT_MAX_UNITS];
+  int nunits;
+  int unit_of[JIT_MAX_FUNCS]; /* entry function -> its unit */
+  LLVMTargetMachineRef tm;      /* host, -O3 code generation */
+  LLVMTargetMachineRef tm_fast; /* host, -O0 (entry functions) */
   const char *entry_pipeline; /* NULL: entry modules are not optimized */
-  double opt_seconds;         /* time in the pipelines so far */
-  char opt_err[256];
+  double opt_seconds;         /* time in the pipelines so far (all threads) */
+  bool hot_unit[JIT_MAX_UNITS]; /* compiled in prepare() */
+  char after_err[512];
 } JitState;
 
 static _Thread_local double last_compile_seconds;
@@ -353,7 +375,11 @@ static void jit_state_free(JitState *js) {
     LLVMErrorRef e = LLVMOrcDisposeLLJIT(js->jit);
     if (e) LLVMConsumeError(e);
   }
+  for (int u = 0; u < js->nunits; u++)
+    if (js->units[u].mod) LLVMDisposeModule(js->units[u].mod);
+  if (js->tsc) LLVMOrcDisposeThreadSafeContext(js->tsc);
   if (js->tm) LLVMDisposeTargetMachine(js->tm);
+  if (js->tm_fast) LLVMDisposeTargetMachine(js->tm_fast);
   pcn_cg_step_plan_free(&js->plan);
   free(js->st.buf);
   free(js->err_slot);
@@ -390,39 +416,62 @@ static int jit_options(const PcnSchedule *s, PcnCgStepPlan *plan, PcnCgOptions *
   return 0;
 }
 
-/* ORC's IR transform layer calls this when it materializes a module
- * (the first lookup of one of its symbols): the kernels module gets
- * default<O3>, entry modules the cheaper entry pipeline (they are calls
- * into kernels and BLAS, straight-line code). */
-static LLVMErrorRef jit_optimize_module(void *ctx, LLVMModuleRef m) {
-  JitState *js = ctx;
-  size_t len = 0;
-  const char *id = LLVMGetModuleIdentifier(m, &len);
-  bool kernels = len >= 8 && memcmp(id + len - 8, ".kernels", 8) == 0;
-  const char *kp = getenv("PCN_JIT_KERNEL_OPT");
-  const char *pipeline = kernels ? (kp && *kp ? kp : "default<O3>") : js->entry_pipeline;
-  if (pipeline && pcn_cg_optimize_with(m, js->tm, pipeline, js->opt_err, sizeof js->opt_err))
-    return LLVMCreateStringError(js->opt_err);
-  /* The JIT's own data layout wins (it compiles for the same host). */
-  LLVMSetDataLayout(m, LLVMOrcLLJITGetDataLayoutStr(js->jit));
-  LLVMSetTarget(m, LLVMOrcLLJITGetTripleString(js->jit));
-  return NULL;
+/* Compiles m (consumed) to an object with tm and adds it to the LLJIT. */
+static int add_object(JitState *js, LLVMModuleRef m, LLVMTargetMachineRef tm, char *err,
+                      size_t errlen) {
+  char *triple = LLVMGetTargetMachineTriple(tm);
+  LLVMSetTarget(m, triple);
+  LLVMDisposeMessage(triple);
+  LLVMTargetDataRef td = LLVMCreateTargetDataLayout(tm);
+  char *dl = LLVMCopyStringRepOfTargetData(td);
+  LLVMSetDataLayout(m, dl);
+  LLVMDisposeMessage(dl);
+  LLVMDisposeTargetData(td);
+  char *msg = NULL;
+  LLVMMemoryBufferRef obj = NULL;
+  LLVMBool bad = LLVMTargetMachineEmitToMemoryBuffer(tm, m, LLVMObjectFile, &msg, &obj);
+  LLVMDisposeModule(m);
+  if (bad) {
+    jit_err(err, errlen, "jit: code generation: %s", msg ? msg : "?");
+    LLVMDisposeMessage(msg);
+    return -1;
+  }
+  LLVMDisposeMessage(msg);
+  LLVMErrorRef e = LLVMOrcLLJITAddObjectFile(js->jit, LLVMOrcLLJITGetMainJITDylib(js->jit), obj);
+  if (e) return orc_err(e, "adding an object", err, errlen);
+  return 0;
 }
 
-static LLVMErrorRef jit_transform(void *ctx, LLVMOrcThreadSafeModuleRef *mod,
-                                  LLVMOrcMaterializationResponsibilityRef mr) {
-  (void)mr;
-  JitState *js = ctx;
-  double t = now_seconds();
-  LLVMErrorRef e = LLVMOrcThreadSafeModuleWithModuleDo(*mod, jit_optimize_module, js);
-  js->opt_seconds += now_seconds() - t;
-  return e;
+/* Optimizes unit u's module ourselves (when it has a pipeline) and adds
+ * it to the LLJIT, after its dependency. Replaces ORC's IR transform
+ * layer, whose C binding in LLVM 14 (LLVMOrcIRTransformLayerSetTransform)
+ * leaks a 24-byte ThreadSafeModule shell per module it transforms. */
+static int jit_unit_add(JitState *js, int u, char *err, size_t errlen) {
+  JitUnit *un = &js->units[u];
+  if (un->added) return 0;
+  un->added = true; /* a failure below is final for this plan */
+  if (un->dep >= 0 && jit_unit_add(js, un->dep, err, errlen)) return -1;
+  if (!un->mod) return 0;
+  LLVMModuleRef m = un->mod;
+  un->mod = NULL;
+  if (un->pipeline) {
+    double t = now_seconds();
+    int rc = pcn_cg_optimize_with(m, js->tm, un->pipeline, err, errlen);
+    js->opt_seconds += now_seconds() - t;
+    if (rc) {
+      LLVMDisposeModule(m);
+      return -1;
+    }
+  }
+  return add_object(js, m, un->entries ? js->tm_fast : js->tm, err, errlen);
 }
 
-/* Entry point k, compiled now if it was not yet (ORC materializes its
- * module, and the kernels module on first use). NULL with a message. */
+/* Entry point k, compiled now if it was not yet (its unit is optimized
+ * and added, then ORC selects instructions and links on the lookup).
+ * NULL with a message. */
 static PcnJitEntry jit_entry(JitState *js, int k, char *err, size_t errlen) {
   if (js->fn[k]) return js->fn[k];
+  if (jit_unit_add(js, js->unit_of[k], err, errlen)) return NULL;
   char name[64];
   pcn_cg_function_name(&js->opts, k, name, sizeof name);
   LLVMOrcExecutorAddress addr = 0;
@@ -453,12 +502,212 @@ static LLVMOrcObjectLayerRef perf_object_layer(void *ctx, LLVMOrcExecutionSessio
   return l;
 }
 
-/* Builds s into a new JIT: the kernels module and one module per entry
- * function are added to the LLJIT (nothing is compiled yet), then the
- * entry points of a training batch are looked up, which optimizes and
- * compiles them and the kernels. Evaluation and the general step and
- * learn functions (used only when a batch leaves the specialized
- * sequence) compile on first use, in jit_run(). */
+/* ---- the kernels a training batch needs, on two threads ----------------
+ *
+ * Almost all of prepare() is O3 and instruction selection of the kernels
+ * (the activation's vector code). They are independent functions, so
+ * prepare() splits them into two halves of about equal size (LLVM
+ * instructions) and compiles each half to an object file on its own
+ * thread, in its own LLVMContext (the half for the pool's worker is a
+ * copy through bitcode) with its own target machine; the objects go to
+ * the LLJIT as they are. */
+
+typedef struct KernelHalf {
+  /* in: the module (caller's half), or bitcode to read into a context of
+   * our own (worker's half), and the names of the functions to keep */
+  LLVMModuleRef mod;
+  LLVMMemoryBufferRef bitcode;
+  char **keep;
+  int nkeep;
+  LLVMTargetMachineRef tm; /* NULL: create one */
+  const char *pipeline;
+  /* run on the same thread after the half (the caller's: the hot entry
+   * units), with its status in after_rc */
+  int (*after)(void *arg);
+  void *after_arg;
+  int after_rc;
+  /* out */
+  LLVMMemoryBufferRef obj;
+  double opt_seconds, opt_cpu, cpu;
+  int rc;
+  char err[256];
+} KernelHalf;
+
+static bool kept(const KernelHalf *h, const char *name, size_t len) {
+  for (int i = 0; i < h->nkeep; i++)
+    if (strlen(h->keep[i]) == len && memcmp(h->keep[i], name, len) == 0) return true;
+  return false;
+}
+
+static void kernel_half_job(void *arg) {
+  KernelHalf *h = arg;
+  double c0 = cpu_seconds();
+  LLVMContextRef ctx = NULL;
+  LLVMModuleRef m = h->mod;
+  LLVMTargetMachineRef tm = h->tm;
+  h->rc = -1;
+  if (!m) {
+    ctx = LLVMContextCreate();
+    if (LLVMParseBitcodeInContext2(ctx, h->bitcode, &m)) {
+      snprintf(h->err, sizeof h->err, "jit: cannot read the kernels' bitcode");
+      LLVMContextDispose(ctx);
+      h->cpu = cpu_seconds() - c0;
+      return;
+    }
+  }
+  /* Keep this half's definitions; the other half's go (kernels never
+   * call each other). */
+  for (LLVMValueRef f = LLVMGetFirstFunction(m), next; f; f = next) {
+    next = LLVMGetNextFunction(f);
+    size_t len = 0;
+    const char *name = LLVMGetValueName2(f, &len);
+    if (!LLVMIsDeclaration(f) && !kept(h, name, len)) LLVMDeleteFunction(f);
+  }
+  if (!tm) tm = pcn_cg_host_machine(false, h->err, sizeof h->err);
+  char *msg = NULL;
+  if (tm) {
+    double t = now_seconds(), c = cpu_seconds();
+    int rc = pcn_cg_optimize_with(m, tm, h->pipeline, h->err, sizeof h->err);
+    h->opt_seconds = now_seconds() - t;
+    h->opt_cpu = cpu_seconds() - c;
+    if (rc == 0) {
+      if (LLVMTargetMachineEmitToMemoryBuffer(tm, m, LLVMObjectFile, &msg, &h->obj)) {
+        snprintf(h->err, sizeof h->err, "jit: code generation for the kernels: %s",
+                 msg ? msg : "?");
+        h->obj = NULL;
+      } else {
+        h->rc = 0;
+      }
+      LLVMDisposeMessage(msg);
+    }
+  }
+  if (tm && tm != h->tm) LLVMDisposeTargetMachine(tm);
+  LLVMDisposeModule(m);
+  if (ctx) LLVMContextDispose(ctx);
+  h->cpu = cpu_seconds() - c0;
+  if (h->after) h->after_rc = h->after(h->after_arg);
+}
+
+static size_t function_size(LLVMValueRef f) {
+  size_t n = 0;
+  for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
+    for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i)) n++;
+  return n;
+}
+
+/* compile_kernels' `after` in prepare(): the hot entry units. */
+static int add_hot_units(void *arg) {
+  JitState *js = arg;
+  double t = now_seconds();
+  for (int u = 0; u < js->nunits; u++)
+    if (js->hot_unit[u] && jit_unit_add(js, u, js->after_err, sizeof js->after_err)) return -1;
+  last_times.entries += now_seconds() - t;
+  return 0;
+}
+
+/* Compiles the kernels module km (consumed) to objects, two halves on two
+ * threads when the pool has a worker, and adds them to the LLJIT. */
+static int compile_kernels(JitState *js, LLVMModuleRef km, const char *pipeline,
+                           int (*after)(void *), void *after_arg, size_t after_size, char *err,
+                           size_t errlen) {
+  PcnJitTimes *tt = &last_times;
+  double t0 = now_seconds();
+  int nf = 0;
+  for (LLVMValueRef f = LLVMGetFirstFunction(km); f; f = LLVMGetNextFunction(f))
+    if (!LLVMIsDeclaration(f)) nf++;
+  char **names = calloc((size_t)nf + 1, sizeof *names);
+  size_t *size = calloc((size_t)nf + 1, sizeof *size);
+  int *side = calloc((size_t)nf + 1, sizeof *side);
+  char **keep0 = calloc((size_t)nf + 1, sizeof *keep0), **keep1 = calloc((size_t)nf + 1, sizeof *keep1);
+  int rc = -1;
+  KernelHalf h[2];
+  memset(h, 0, sizeof h);
+  if (!names || !size || !side || !keep0 || !keep1) {
+    jit_err(err, errlen, "jit: out of memory");
+    LLVMDisposeModule(km);
+    goto done;
+  }
+  int k = 0;
+  for (LLVMValueRef f = LLVMGetFirstFunction(km); f; f = LLVMGetNextFunction(f)) {
+    if (LLVMIsDeclaration(f)) continue;
+    size_t len = 0;
+    const char *name = LLVMGetValueName2(f, &len);
+    names[k] = strndup(name, len);
+    size[k] = function_size(f);
+    if (!names[k]) {
+      jit_err(err, errlen, "jit: out of memory");
+      LLVMDisposeModule(km);
+      goto done;
+    }
+    k++;
+  }
+  /* Largest first, each to the lighter half; the caller's half starts
+   * with the work it does after the kernels (after_size). */
+  size_t load[2] = {after_size, 0};
+  for (int placed = 0; placed < nf; placed++) {
+    int best = -1;
+    for (int i = 0; i < nf; i++)
+      if (side[i] == 0 && (best < 0 || size[i] > size[best])) best = i;
+    int to = load[0] <= load[1] ? 0 : 1;
+    side[best] = to + 1;
+    load[to] += size[best];
+    if (to == 0) keep0[h[0].nkeep++] = names[best];
+    else keep1[h[1].nkeep++] = names[best];
+  }
+  h[0].keep = keep0, h[1].keep = keep1;
+  h[0].pipeline = h[1].pipeline = pipeline;
+  h[0].after = after, h[0].after_arg = after_arg;
+  h[0].tm = js->tm;
+  const char *serial = getenv("PCN_JIT_SERIAL");
+  bool two = h[1].nkeep > 0 && !(serial && serial[0] == '1');
+  if (two) {
+    h[1].bitcode = LLVMWriteBitcodeToMemoryBuffer(km);
+    if (!h[1].bitcode) two = false;
+  }
+  if (!two) {
+    /* One half with everything. */
+    for (int i = 0; i < h[1].nkeep; i++) keep0[h[0].nkeep++] = keep1[i];
+    h[1].nkeep = 0;
+  }
+  h[0].mod = km;
+  if (!two || pool_pair(kernel_half_job, &h[0], kernel_half_job, &h[1])) {
+    kernel_half_job(&h[0]);
+    if (two) kernel_half_job(&h[1]);
+  }
+  if (h[1].bitcode) LLVMDisposeMemoryBuffer(h[1].bitcode);
+  rc = 0;
+  for (int i = 0; i < 2 && rc == 0; i++)
+    if (h[i].nkeep > 0 && h[i].rc) {
+      jit_err(err, errlen, "%s", h[i].err);
+      rc = -1;
+    }
+  if (rc == 0 && h[0].after_rc) {
+    jit_err(err, errlen, "%s", js->after_err);
+    rc = -1;
+  }
+  for (int i = 0; i < 2; i++) {
+    js->opt_seconds += h[i].opt_seconds;
+    tt->kernels_cpu += h[i].cpu;
+    tt->kernels_opt_cpu += h[i].opt_cpu;
+    if (!h[i].obj) continue;
+    LLVMErrorRef e =
+        rc ? NULL : LLVMOrcLLJITAddObjectFile(js->jit, LLVMOrcLLJITGetMainJITDylib(js->jit), h[i].obj);
+    if (rc) LLVMDisposeMemoryBuffer(h[i].obj);
+    if (e) rc = orc_err(e, "adding the kernels", err, errlen);
+  }
+done:
+  for (int i = 0; names && i < nf; i++) free(names[i]);
+  free(names), free(size), free(side), free(keep0), free(keep1);
+  tt->kernels += now_seconds() - t0;
+  return rc;
+}
+
+/* Builds s into a new JIT. Modules: the kernels a training batch calls
+ * (compiled now, compile_kernels), the other kernels (evaluation, the
+ * general step and learn: compiled with their first user), and the
+ * entry functions in groups (what a training batch runs; evaluation; the
+ * general step and learn). The training batch's entry points are looked
+ * up now; the rest compile on first use, in jit_run(). */
 static int jit_compile(JitState *js, const PcnSchedule *s, char *err, size_t errlen) {
   PcnJitTimes *tt = &last_times;
   double t = now_seconds();
@@ -479,10 +728,13 @@ static int jit_compile(JitState *js, const PcnSchedule *s, char *err, size_t err
   if (define_runtime_symbols(js->jit, err, errlen)) return -1;
   js->tm = pcn_cg_host_machine(false, err, errlen);
   if (!js->tm) return -1;
+  js->tm_fast = pcn_cg_host_machine_at(false, LLVMCodeGenLevelNone, err, errlen);
+  if (!js->tm_fast) return -1;
   const char *entry_opt = getenv("PCN_JIT_ENTRY_OPT");
   js->entry_pipeline = entry_opt && *entry_opt ? (strcmp(entry_opt, "none") ? entry_opt : NULL)
                                                : PCN_JIT_ENTRY_PIPELINE;
-  LLVMOrcIRTransformLayerSetTransform(LLVMOrcLLJITGetIRTransformLayer(js->jit), jit_transform, js);
+  const char *kp = getenv("PCN_JIT_KERNEL_OPT");
+  const char *kernel_pipeline = kp && *kp ? kp : "default<O3>";
 
   if (jit_options(s, &js->plan, &js->opts)) {
     jit_err(err, errlen, "jit: out of memory");
@@ -497,85 +749,111 @@ static int jit_compile(JitState *js, const PcnSchedule *s, char *err, size_t err
   double t1 = now_seconds();
   tt->setup += t1 - t, t = t1;
 
-  LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
-  LLVMContextRef ctx = LLVMOrcThreadSafeContextGetContext(tsc);
-  /* Modules: the kernels, what a training batch runs, evaluation, and
-   * the general step and learn (only when a batch leaves the specialized
-   * sequence). PCN_JIT_SPLIT=each: one module per function. */
+  js->tsc = LLVMOrcCreateNewThreadSafeContext();
+  LLVMContextRef ctx = LLVMOrcThreadSafeContextGetContext(js->tsc);
+  /* Entry groups: what a training batch runs (0), evaluation (1), the
+   * general step and learn (2, only when a batch leaves the specialized
+   * sequence). PCN_JIT_SPLIT=each: one group per function. PCN_JIT_EAGER=1:
+   * everything now. */
   int group[JIT_MAX_FUNCS];
+  bool hot_fn[JIT_MAX_FUNCS];
   const char *split = getenv("PCN_JIT_SPLIT");
+  const char *eager = getenv("PCN_JIT_EAGER");
   bool each = split && strcmp(split, "each") == 0;
+  bool all_now = eager && eager[0] == '1';
   for (int k = 0; k < js->nfuncs; k++) {
     bool hot = k == PCN_PROG_TRAIN_INIT || k >= PCN_PROG_COUNT ||
                (!js->specialized && k < PCN_PROG_EVAL_INIT);
     bool eval = k >= PCN_PROG_EVAL_INIT && k < PCN_PROG_COUNT;
     group[k] = each ? k : hot ? 0 : eval ? 1 : 2;
+    hot_fn[k] = hot || all_now;
   }
-  LLVMModuleRef mods[JIT_MAX_FUNCS + 1];
-  int nmods = (each ? js->nfuncs : 3) + 1;
-  if (pcn_cg_build_split(ctx, s, &js->opts, group, nmods - 1, mods + 1, &mods[0], err,
-                         errlen)) {
-    LLVMOrcDisposeThreadSafeContext(tsc);
-    return -1;
-  }
+  int ngroups = each ? js->nfuncs : 3;
+  LLVMModuleRef mods[JIT_MAX_FUNCS], km = NULL;
+  if (pcn_cg_build_split(ctx, s, &js->opts, group, ngroups, mods, &km, err, errlen)) return -1;
   t1 = now_seconds();
   tt->codegen += t1 - t, t = t1;
+  /* Units: 0 the kernels compiled now, 1 the other kernels, 2 + g group g. */
+  js->nunits = 2 + ngroups;
+  js->units[0] = (JitUnit){NULL, NULL, -1, true, false};
+  js->units[1] = (JitUnit){NULL, kernel_pipeline, -1, false, false};
+  bool hot_group[JIT_MAX_FUNCS];
+  memset(hot_group, 0, sizeof hot_group);
+  for (int k = 0; k < js->nfuncs; k++)
+    if (hot_fn[k]) hot_group[group[k]] = true;
+  /* A hot group's kernels are all in the objects compile_kernels adds. */
+  for (int g = 0; g < ngroups; g++)
+    js->units[2 + g] = (JitUnit){mods[g], js->entry_pipeline, hot_group[g] ? -1 : 1, false, true};
+  for (int k = 0; k < js->nfuncs; k++) js->unit_of[k] = 2 + group[k];
   int rc = 0;
-  int nm = 0;
-  for (int i = 0; i < nmods; i++)
-    if (mods[i]) mods[nm++] = mods[i];
-  nmods = nm;
-  for (int i = 0; i < nmods && !rc; i++) {
+  for (int u = 0; u < js->nunits && !rc; u++) {
+    LLVMModuleRef m = u == 0 ? km : js->units[u].mod;
     char *vmsg = NULL;
-    if (LLVMVerifyModule(mods[i], LLVMReturnStatusAction, &vmsg)) {
+    if (m && LLVMVerifyModule(m, LLVMReturnStatusAction, &vmsg)) {
       jit_err(err, errlen, "codegen: invalid module: %s", vmsg ? vmsg : "?");
       rc = -1;
     }
     LLVMDisposeMessage(vmsg);
   }
+  if (rc) {
+    LLVMDisposeModule(km);
+    return -1;
+  }
+  /* The kernels the hot groups call (declared in their modules) stay in
+   * km; the others move to unit 1 (a copy of km through bitcode, minus
+   * the hot ones). */
+  LLVMMemoryBufferRef kbc = LLVMWriteBitcodeToMemoryBuffer(km);
+  LLVMModuleRef cold = NULL;
+  if (!kbc || LLVMParseBitcodeInContext2(ctx, kbc, &cold)) {
+    if (kbc) LLVMDisposeMemoryBuffer(kbc);
+    LLVMDisposeModule(km);
+    jit_err(err, errlen, "jit: cannot copy the kernels module");
+    return -1;
+  }
+  LLVMDisposeMemoryBuffer(kbc);
+  int ncold = 0;
+  for (LLVMValueRef f = LLVMGetFirstFunction(km), next; f; f = next) {
+    next = LLVMGetNextFunction(f);
+    if (LLVMIsDeclaration(f)) continue;
+    size_t len = 0;
+    const char *name = LLVMGetValueName2(f, &len);
+    char nm[256];
+    snprintf(nm, sizeof nm, "%.*s", (int)len, name);
+    bool hot = false;
+    for (int g = 0; g < ngroups && !hot; g++)
+      if (hot_group[g] && mods[g] && LLVMGetNamedFunction(mods[g], nm)) hot = true;
+    LLVMValueRef fc = LLVMGetNamedFunction(cold, nm);
+    if (hot) {
+      if (fc) LLVMDeleteFunction(fc);
+    } else {
+      LLVMDeleteFunction(f);
+      ncold++;
+    }
+  }
+  if (ncold) js->units[1].mod = cold;
+  else LLVMDisposeModule(cold);
   t1 = now_seconds();
   tt->verify += t1 - t, t = t1;
-  LLVMOrcThreadSafeModuleRef tsm[JIT_MAX_FUNCS + 1];
-  for (int i = 0; i < nmods; i++) {
-    if (rc) {
-      LLVMDisposeModule(mods[i]);
-      continue;
+
+  /* The hot entry groups compile on the caller's thread after its half
+   * of the kernels (cheap: -O0), sized like a tenth of their
+   * instructions in kernel work. */
+  size_t hot_size = 0;
+  for (int g = 0; g < ngroups; g++)
+    if (hot_group[g] && mods[g]) {
+      js->hot_unit[2 + g] = true;
+      for (LLVMValueRef f = LLVMGetFirstFunction(mods[g]); f; f = LLVMGetNextFunction(f))
+        hot_size += function_size(f) / 10;
     }
-    LLVMSetDataLayout(mods[i], LLVMOrcLLJITGetDataLayoutStr(js->jit));
-    LLVMSetTarget(mods[i], LLVMOrcLLJITGetTripleString(js->jit));
-    tsm[i] = LLVMOrcCreateNewThreadSafeModule(mods[i], tsc);
-  }
-  LLVMOrcDisposeThreadSafeContext(tsc); /* the modules keep it alive */
-  if (rc) return -1;
-  for (int i = 0; i < nmods; i++) {
-    e = rc ? NULL : LLVMOrcLLJITAddLLVMIRModule(js->jit, LLVMOrcLLJITGetMainJITDylib(js->jit), tsm[i]);
-    if (rc || e) {
-      LLVMOrcDisposeThreadSafeModule(tsm[i]);
-      if (e) rc = orc_err(e, "adding a module", err, errlen);
-    }
-  }
-  if (rc) return -1;
-  /* What one training batch runs. */
-  int hot[JIT_MAX_FUNCS], nhot = 0;
-  hot[nhot++] = PCN_PROG_TRAIN_INIT;
-  if (js->specialized) {
-    for (int k = PCN_PROG_COUNT; k < js->nfuncs; k++) hot[nhot++] = k;
-  } else {
-    hot[nhot++] = PCN_PROG_TRAIN_STEP;
-    hot[nhot++] = PCN_PROG_TRAIN_LEARN;
-  }
-  /* PCN_JIT_EAGER=1: everything now (as before lazy compilation). */
-  const char *eager = getenv("PCN_JIT_EAGER");
-  if (eager && eager[0] == '1') {
-    nhot = 0;
-    for (int k = 0; k < js->nfuncs; k++) hot[nhot++] = k;
-  }
   js->opt_seconds = 0;
-  for (int i = 0; i < nhot; i++)
-    if (!jit_entry(js, hot[i], err, errlen)) return -1;
+  if (compile_kernels(js, km, kernel_pipeline, add_hot_units, js, hot_size, err, errlen))
+    return -1;
+  t = now_seconds();
+  for (int k = 0; k < js->nfuncs; k++)
+    if (hot_fn[k] && !jit_entry(js, k, err, errlen)) return -1;
   t1 = now_seconds();
   tt->optimize += js->opt_seconds;
-  tt->materialize += t1 - t - js->opt_seconds;
+  tt->materialize += t1 - t;
   return 0;
 }
 
