@@ -6,10 +6,12 @@
  * the general step and learn), verify, hand them to a fresh LLJIT whose
  * main dylib holds every runtime symbol the code may call (registered by
  * address: Debian links with --as-needed, so a search of the process can
- * miss cblas_sgemm), and look up the entry points of a training batch:
- * ORC then materializes those modules, running our pass pipeline in its IR
- * transform layer (kernels default<O3>, entry functions none), and errors
- * surface. The other entry points compile on first use in jit_run().
+ * miss cblas_sgemm); compile the kernels of a training batch (default<O3>,
+ * two halves on two threads) and its entry functions (not optimized, -O0
+ * code generation) to object files ourselves, add those, and look up the
+ * batch's entry points: ORC links them, and errors surface. The other
+ * modules are optimized, compiled and added on first use in jit_run()
+ * (jit_unit_add).
  * Switches for measurement: PCN_JIT_EAGER=1 (compile everything in
  * prepare), PCN_JIT_SPLIT=each (one module per entry function),
  * PCN_JIT_ENTRY_OPT / PCN_JIT_KERNEL_OPT (pipelines, "none" for entries). */
