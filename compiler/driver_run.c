@@ -43,6 +43,8 @@ static void usage(FILE *f) {
       "  --log FILE          JSON Lines log, one object per epoch\n"
       "  --save FILE         checkpoint after every epoch\n"
       "  --load FILE         start from a checkpoint\n"
+      "  --eval-only         with --load: evaluate the loaded model once\n"
+      "                      (e.g. at another --set eval_T), train nothing\n"
       "  --save-images FILE  after training, a PNG of the first 16 test\n"
       "                      images beside their reconstructions\n"
       "  --data-dir DIR      where the data files are (else $PCNC_DATA_DIR,\n"
@@ -272,6 +274,7 @@ int pcn_cmd_run(int argc, char **argv) {
   const char *images_path = NULL;
   int threads = 0;
   bool quiet = false;
+  bool eval_only = false;
 
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -344,6 +347,8 @@ int pcn_cmd_run(int argc, char **argv) {
     }
     if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
       quiet = true;
+    } else if (strcmp(a, "--eval-only") == 0) {
+      eval_only = true;
     } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       usage(stdout);
       return 0;
@@ -356,6 +361,11 @@ int pcn_cmd_run(int argc, char **argv) {
     }
   }
   if (!co.file) return usage_error("no input file%s", "");
+  if (eval_only && !load_path)
+    return usage_error("--eval-only needs --load FILE (a trained model)%s", "");
+  if (eval_only && (save_path || log_path))
+    return usage_error("--eval-only trains nothing: --save and --log do not "
+                       "apply%s", "");
   for (int k = 0; k < ov.n; k++) {
     /* Reject unknown keys before compiling: a usage error is a usage
      * error, whatever the file holds. */
@@ -489,6 +499,32 @@ int pcn_cmd_run(int argc, char **argv) {
     print_header(co.file, g, tds, &tc, ec, s, &info, backend_name);
     if (use_jit)
       printf("jit: compiled in %.3f s\n", pcn_jit_last_compile_seconds());
+  }
+
+  if (eval_only) {
+    if (!ec) {
+      fprintf(stderr, "pcnc run: --eval-only: model '%s' has no evaluate "
+              "block\n", g->name);
+      goto out;
+    }
+    double acc = 0.0, loss = 0.0;
+    if (pcn_trainer_evaluate(trainer, &acc, &loss, err, sizeof err) != 0) {
+      fprintf(stderr, "pcnc run: %s\n", err);
+      goto out;
+    }
+    /* The result is the point of the command: printed even with --quiet. */
+    if (ec->metric == PCN_METRIC_ACCURACY)
+      printf("epoch %d (loaded): test accuracy %.2f%%\n", info.start_epoch,
+             acc);
+    else
+      printf("epoch %d (loaded): test mse %.9g (eval_T %d)\n",
+             info.start_epoch, loss, ec->T);
+    if (images_path) {
+      if (save_images(trainer, eds ? eds : tds, images_path) != 0) goto out;
+      if (!quiet) printf("images: %s\n", images_path);
+    }
+    rc = 0;
+    goto out;
   }
 
   struct sigaction sa, old;

@@ -60,6 +60,23 @@ run run "$MODEL" --log "$TMP/c.jsonl" --quiet --seed 43
   ok "--seed changes the run" || fail "--seed 43 gave the same log"
 expect_grep '"seed":43' "$TMP/c.jsonl" "--seed is logged"
 
+# ---- --eval-only: evaluates the loaded model, trains nothing ---------------
+cp "$TMP/a.ckpt" "$TMP/e.ckpt"
+run run "$MODEL" --load "$TMP/e.ckpt" --eval-only --quiet
+expect_rc 0 "--eval-only"
+want=$(sed -n 's/.*"epoch":3,.*"test_accuracy":\([0-9.]*\).*/\1/p' "$TMP/a.jsonl")
+got=$(sed -n 's/^epoch 3 (loaded): test accuracy \([0-9.]*\)%$/\1/p' "$TMP/out")
+awk -v a="$want" -v b="$got" 'BEGIN { exit !(a != "" && b != "" && a - b < 0.006 && b - a < 0.006) }' &&
+  ok "--eval-only gives epoch 3's logged accuracy ($got%)" ||
+  fail "--eval-only: got '$got', the log has '$want'"
+cmp -s "$TMP/a.ckpt" "$TMP/e.ckpt" && ok "--eval-only leaves the checkpoint" ||
+  fail "--eval-only changed the checkpoint"
+run run "$MODEL" --eval-only
+expect_rc 2 "--eval-only without --load"
+expect_grep "needs --load FILE" "$TMP/err" "--eval-only without --load: says why"
+run run "$MODEL" --load "$TMP/e.ckpt" --eval-only --save "$TMP/x.ckpt"
+expect_rc 2 "--eval-only with --save"
+
 # ---- resuming: --load continues the epochs and the log --------------------
 run run "$MODEL" --load "$TMP/a.ckpt" --epochs 1 --log "$TMP/a.jsonl"
 expect_rc 0 "--load"
