@@ -2,9 +2,12 @@
 # Reproduces the paper's Fashion-MNIST experiments with pcnc (docs/reproduce.md).
 #
 #   scripts/reproduce.sh table1     # BP, PC-I_fw, PC-I_avg at 100/50/25% data, 3 seeds
+#   scripts/reproduce.sh search     # the hyperparameter search (scripts/search/*.list)
 #   scripts/reproduce.sh lowT       # PC-I_fw vs PC-I_avg at T = 3 (Fig. 5)
+#   scripts/reproduce.sh fig5       # PC-I_fw vs PC-I_avg at T = 2, 4 (Fig. 5)
 #   scripts/reproduce.sh inits      # random/zero/null/forward across T (Fig. 2)
-#   scripts/reproduce.sh decoder    # Fig. 7: I_mem vs I_0 vs I_N, T_train = T_eval
+#   scripts/reproduce.sh decoder    # Fig. 7: I_mem vs I_0 vs I_N over T_train, T_eval
+#   scripts/reproduce.sh fig8       # Fig. 8 grids and Fig. 7's T_eval column
 #   scripts/reproduce.sh all
 #
 # Every experiment is a resumable `pcnc sweep` (interrupt and rerun freely)
@@ -35,6 +38,22 @@ table1() {
   "$PCNC" report "$OUT"/table1-*-1.0 --rel-error 0.01 --rel-error 0.02 --svg "$OUT/table1.svg"
 }
 
+search() {
+  # Stage 1: one setting changed at a time from the files' defaults, seed 0.
+  sweep s-avg examples/fmnist_avg.pcn --seeds 0 --list scripts/search/avg.list
+  sweep s-fw examples/fmnist_fw.pcn --seeds 0 --list scripts/search/fw.list
+  sweep s-bp examples/fmnist_fw.pcn --seeds 0 --set method=bp --list scripts/search/bp.list
+  # Stage 2: the best PC-I_avg settings of stage 1 on two more seeds.
+  sweep s2-avg examples/fmnist_avg.pcn --seeds 1,2 --list scripts/search/avg-seeds.list
+  "$PCNC" report "$OUT"/s-avg "$OUT"/s-fw "$OUT"/s-bp "$OUT"/s2-avg
+}
+
+fig5() {
+  sweep fig5-fw examples/fmnist_fw.pcn --seeds 0 --grid T=2,4
+  sweep fig5-avg examples/fmnist_avg.pcn --seeds 0 --grid T=2,4
+  "$PCNC" report "$OUT"/fig5-* "$OUT"/lowT-*
+}
+
 lowT() {
   sweep lowT-fw examples/fmnist_fw.pcn --seeds "$SEEDS" --grid T=3
   sweep lowT-avg examples/fmnist_avg.pcn --seeds "$SEEDS" --grid T=3
@@ -51,20 +70,49 @@ inits() {
   "$PCNC" report "$OUT"/inits-* --svg "$OUT/inits.svg"
 }
 
-decoder() {
+decoder_files() {
   sed 's/init memory(M);/init zero;/' examples/fmnist_decoder_mem.pcn >"$OUT/decoder_zero.pcn"
   sed 's/init memory(M);/init random(0, 1);/' examples/fmnist_decoder_mem.pcn >"$OUT/decoder_random.pcn"
+}
+
+decoder() {
+  decoder_files
+  # The files' alpha 0.1 at T_train = T_eval = 3 and 20 ...
   sweep decoder-mem examples/fmnist_decoder_mem.pcn --seeds 0 --grid T=3 --set eval_T=3
   sweep decoder-zero "$OUT/decoder_zero.pcn" -I stdlib --seeds 0 --list <(printf 'T=3 eval_T=3\nT=20 eval_T=20\n')
   sweep decoder-random "$OUT/decoder_random.pcn" -I stdlib --seeds 0 --grid T=3 --set eval_T=3
-  "$PCNC" report "$OUT"/decoder-* --svg "$OUT/decoder.svg"
+  # ... and the rest of the diagonal, alpha 0.5 and 0.05 at T = 3, and
+  # PC-I_mem trained at T > 3 and evaluated at T_eval = 3.
+  sweep f7-mem examples/fmnist_decoder_mem.pcn --seeds 0 --list scripts/search/decoder-mem.list
+  sweep f7-zero "$OUT/decoder_zero.pcn" -I stdlib --seeds 0 --list scripts/search/decoder-zero.list
+  sweep f7-random "$OUT/decoder_random.pcn" -I stdlib --seeds 0 --list scripts/search/decoder-random.list
+  "$PCNC" report "$OUT"/decoder-* "$OUT"/f7-* --svg "$OUT/decoder.svg"
+}
+
+fig8() {
+  # Reconstruction grids (16 test images beside their reconstructions) and
+  # each final model evaluated at T_eval = 3, 5, 10, 20.
+  decoder_files
+  local name file T
+  for run in mem:examples/fmnist_decoder_mem.pcn:3 zero:$OUT/decoder_zero.pcn:3 \
+             zero:$OUT/decoder_zero.pcn:20; do
+    IFS=: read -r name file T <<<"$run"
+    "$PCNC" run "$file" -I stdlib --set T=$T --set eval_T=$T --quiet \
+      --save-images "$OUT/fig8_${name}_T$T.png" --save "$OUT/ck_${name}_T$T.ckpt"
+    for te in 3 5 10 20; do
+      "$PCNC" run "$file" -I stdlib --load "$OUT/ck_${name}_T$T.ckpt" --eval-only --set eval_T=$te --quiet
+    done | tee "$OUT/evalgrid_${name}_T$T.txt"
+  done
 }
 
 case "${1:-all}" in
 table1) table1 ;;
+search) search ;;
+fig5) fig5 ;;
+fig8) fig8 ;;
 lowT) lowT ;;
 inits) inits ;;
 decoder) decoder ;;
-all) table1; lowT; inits; decoder ;;
-*) echo "usage: $0 table1|lowT|inits|decoder|all" >&2; exit 2 ;;
+all) table1; search; lowT; fig5; inits; decoder; fig8 ;;
+*) echo "usage: $0 table1|search|lowT|fig5|inits|decoder|fig8|all" >&2; exit 2 ;;
 esac
