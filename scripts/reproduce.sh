@@ -43,9 +43,10 @@ search() {
   sweep s-avg examples/fmnist_avg.pcn --seeds 0 --list scripts/search/avg.list
   sweep s-fw examples/fmnist_fw.pcn --seeds 0 --list scripts/search/fw.list
   sweep s-bp examples/fmnist_fw.pcn --seeds 0 --set method=bp --list scripts/search/bp.list
-  # Stage 2: the best PC-I_avg settings of stage 1 on two more seeds.
+  # Stage 2: the best PC-I_avg and BP settings of stage 1 on two more seeds.
   sweep s2-avg examples/fmnist_avg.pcn --seeds 1,2 --list scripts/search/avg-seeds.list
-  "$PCNC" report "$OUT"/s-avg "$OUT"/s-fw "$OUT"/s-bp "$OUT"/s2-avg
+  sweep s2-bp examples/fmnist_fw.pcn --seeds 1,2 --set method=bp --list scripts/search/bp-seeds.list
+  "$PCNC" report "$OUT"/s-avg "$OUT"/s-fw "$OUT"/s-bp "$OUT"/s2-avg "$OUT"/s2-bp
 }
 
 fig5() {
