@@ -917,7 +917,7 @@ static int jit_compile(JitState *js, const PcnSchedule *s, char *err, size_t err
   js->entry_pipeline = entry_opt && *entry_opt ? (strcmp(entry_opt, "none") ? entry_opt : NULL)
                                                : PCN_JIT_ENTRY_PIPELINE;
   const char *kp = getenv("PCN_JIT_KERNEL_OPT");
-  const char *kernel_pipeline = kp && *kp ? kp : "default<O3>";
+  const char *kernel_pipeline = kp && *kp ? kp : PCN_JIT_KERNEL_PIPELINE;
 
   if (jit_options(s, &js->plan, &js->opts)) {
     jit_err(err, errlen, "jit: out of memory");
