@@ -283,7 +283,7 @@ int main(int argc, char **argv) {
          T_STEPS);
   printf("JIT compile (prepare):                    %.3f s\n", compile);
   printf("  setup %.1f ms, codegen %.1f ms, verify + split %.1f ms, kernels %.1f ms "
-         "(O3 + machine code on two threads; CPU %.1f ms, of which optimize %.1f ms), "
+         "(passes + machine code on two threads; CPU %.1f ms, of which optimize %.1f ms), "
          "entries %.1f ms (in kernels), link %.1f ms; thread CPU %.1f ms\n",
          1e3 * jt.setup, 1e3 * jt.codegen, 1e3 * jt.verify, 1e3 * jt.kernels,
          1e3 * jt.kernels_cpu, 1e3 * jt.kernels_opt_cpu, 1e3 * jt.entries,

@@ -6,8 +6,8 @@
  * the general step and learn), verify, hand them to a fresh LLJIT whose
  * main dylib holds every runtime symbol the code may call (registered by
  * address: Debian links with --as-needed, so a search of the process can
- * miss cblas_sgemm); compile the kernels of a training batch (default<O3>,
- * two halves on two threads) and its entry functions (not optimized, -O0
+ * miss cblas_sgemm); compile the kernels of a training batch
+ * (PCN_JIT_KERNEL_PIPELINE, two halves on two threads) and its entry functions (not optimized, -O0
  * code generation) to object files ourselves, add those, and look up the
  * batch's entry points: ORC links them, and errors surface. The other
  * modules are optimized, compiled and added on first use in jit_run()
@@ -687,7 +687,7 @@ static LLVMOrcObjectLayerRef perf_object_layer(void *ctx, LLVMOrcExecutionSessio
 
 /* ---- the kernels a training batch needs, on two threads ----------------
  *
- * Almost all of prepare() is O3 and instruction selection of the kernels
+ * Almost all of prepare() is optimization and instruction selection of the kernels
  * (the activation's vector code). They are independent functions, so
  * prepare() splits them into two halves of about equal size (LLVM
  * instructions) and compiles each half to an object file on its own
