@@ -568,8 +568,12 @@ static void jit_state_free(JitState *js) {
  *   PCN_JIT_THREADS=blas skinny products (a side <= PCN_CG_SKINNY) too
  *                       with OpenBLAS's threads (default: one thread), and
  *                       a stage's products one after the other
- *   PCN_JIT_THREADS=seq a stage's products one after the other (default:
- *                       pcn_rt_sgemm_batch may pair them on two threads)
+ *   PCN_JIT_THREADS=pair a stage's products through pcn_rt_sgemm_batch,
+ *                       which may pair them on two threads (default: one
+ *                       after the other; pairs won only on a loaded
+ *                       machine: quiet, 21.7 vs 18.3 ms per batch of
+ *                       bench_jit, see bench/README.md)
+ *   PCN_JIT_THREADS=seq the default, spelled out
  *   PCN_JIT_EXACT=1     activations through libm and energies in the
  *                       reference's order: bit-identical, not vectorized */
 static int jit_options(const PcnSchedule *s, PcnCgStepPlan *plan, PcnCgOptions *o) {
@@ -589,8 +593,7 @@ static int jit_options(const PcnSchedule *s, PcnCgStepPlan *plan, PcnCgOptions *
    * some shapes differently from its two threads (measured: the
    * 4x512x784 product of fmnist_fw). */
   o->skinny_1t = !(threads && strcmp(threads, "blas") == 0) && !o->exact_math;
-  o->gemm_batch = o->skinny_1t && !(threads && strcmp(threads, "seq") == 0) &&
-                  !(threads && strcmp(threads, "own") == 0);
+  o->gemm_batch = o->skinny_1t && threads && strcmp(threads, "pair") == 0;
   rt_pool_gemm = threads && strcmp(threads, "pool") == 0;
   if (specialize) {
     if (pcn_cg_plan_steps(s, s->smm.T, plan)) return -1;

@@ -933,6 +933,15 @@ static void test_examples_exact(void) {
   set_exact(false);
 }
 
+/* PCN_JIT_THREADS=pair (not the default since it loses on a quiet
+ * machine): stages with several products go through pcn_rt_sgemm_batch,
+ * which must not change what the models compute. */
+static void test_examples_pairs(void) {
+  setenv("PCN_JIT_THREADS", "pair", 1);
+  test_examples();
+  unsetenv("PCN_JIT_THREADS");
+}
+
 int main(void) {
   set_exact(false);
   static const PcnTestCase differential_cases[] = {
@@ -940,6 +949,7 @@ int main(void) {
       {"examples/*.pcn", test_examples},
       {"random graphs, exact mode (libm): bit-identical", test_random_graphs_exact},
       {"examples/*.pcn, exact mode (libm)", test_examples_exact},
+      {"examples/*.pcn, products in pairs (PCN_JIT_THREADS=pair)", test_examples_pairs},
       {"init memory(M): JIT delegates the Hopfield retrieval", test_memory_init},
       {"rows split over threads (large nodes)", test_threaded_rows},
       {"the harness catches a wrong activation", test_harness_catches_mutation},
