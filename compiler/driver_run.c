@@ -195,7 +195,8 @@ static long long count_params(const PcnGraph *g) {
 static void print_header(const char *file, const PcnGraph *g,
                          const PcnDataset *ds, const PcnTrainConfig *tc,
                          const PcnEvalConfig *ec, const PcnSchedule *s,
-                         const PcnTrainInfo *info, const char *backend) {
+                         const PcnTrainInfo *info, const char *backend,
+                         bool eval_only) {
   printf("model %s (%s): %d nodes, %d edges, %lld parameters\n", g->name, file,
          g->nnodes, g->nedges, count_params(g));
   printf("  nodes");
@@ -226,10 +227,15 @@ static void print_header(const char *file, const PcnGraph *g,
   } else {
     printf("evaluation: none (no evaluate block)\n");
   }
-  if (info->start_epoch > 0)
-    printf("resuming after epoch %d\n", info->start_epoch);
-  printf("backend %s, %d epoch%s\n", backend, tc->epochs,
-         tc->epochs == 1 ? "" : "s");
+  if (eval_only) {
+    printf("evaluating the model of epoch %d (--eval-only), backend %s\n",
+           info->start_epoch, backend);
+  } else {
+    if (info->start_epoch > 0)
+      printf("resuming after epoch %d\n", info->start_epoch);
+    printf("backend %s, %d epoch%s\n", backend, tc->epochs,
+           tc->epochs == 1 ? "" : "s");
+  }
   fflush(stdout);
 }
 
@@ -496,7 +502,7 @@ int pcn_cmd_run(int argc, char **argv) {
   PcnTrainInfo info;
   pcn_trainer_info(trainer, &info);
   if (!quiet) {
-    print_header(co.file, g, tds, &tc, ec, s, &info, backend_name);
+    print_header(co.file, g, tds, &tc, ec, s, &info, backend_name, eval_only);
     if (use_jit)
       printf("jit: compiled in %.3f s\n", pcn_jit_last_compile_seconds());
   }
