@@ -1649,12 +1649,7 @@ LLVMTargetMachineRef pcn_cg_host_machine_at(bool for_object, LLVMCodeGenOptLevel
   return tm;
 }
 
-int pcn_cg_optimize(LLVMModuleRef m, LLVMTargetMachineRef tm, char *err, size_t errlen) {
-  return pcn_cg_optimize_with(m, tm, "default<O3>", err, errlen);
-}
-
-int pcn_cg_optimize_with(LLVMModuleRef m, LLVMTargetMachineRef tm, const char *pipeline,
-                         char *err, size_t errlen) {
+void pcn_cg_set_target(LLVMModuleRef m, LLVMTargetMachineRef tm) {
   char *triple = LLVMGetTargetMachineTriple(tm);
   LLVMSetTarget(m, triple);
   LLVMDisposeMessage(triple);
@@ -1663,6 +1658,15 @@ int pcn_cg_optimize_with(LLVMModuleRef m, LLVMTargetMachineRef tm, const char *p
   LLVMSetDataLayout(m, dl);
   LLVMDisposeMessage(dl);
   LLVMDisposeTargetData(td);
+}
+
+int pcn_cg_optimize(LLVMModuleRef m, LLVMTargetMachineRef tm, char *err, size_t errlen) {
+  return pcn_cg_optimize_with(m, tm, "default<O3>", err, errlen);
+}
+
+int pcn_cg_optimize_with(LLVMModuleRef m, LLVMTargetMachineRef tm, const char *pipeline,
+                         char *err, size_t errlen) {
+  pcn_cg_set_target(m, tm);
 
   LLVMPassBuilderOptionsRef opts = LLVMCreatePassBuilderOptions();
   LLVMPassBuilderOptionsSetLoopVectorization(opts, 1);

@@ -202,6 +202,8 @@ int pcn_cg_init_native(char *err, size_t errlen);
 int pcn_cg_optimize(LLVMModuleRef m, LLVMTargetMachineRef tm, char *err,
                     size_t errlen);
 /* The same with another pipeline ("default<O1>", ...). */
+/* Gives m tm's triple and data layout (before optimizing or emitting). */
+void pcn_cg_set_target(LLVMModuleRef m, LLVMTargetMachineRef tm);
 int pcn_cg_optimize_with(LLVMModuleRef m, LLVMTargetMachineRef tm, const char *pipeline,
                          char *err, size_t errlen);
 

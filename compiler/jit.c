@@ -605,14 +605,7 @@ static int jit_options(const PcnSchedule *s, PcnCgStepPlan *plan, PcnCgOptions *
 /* Compiles m (consumed) to an object with tm and adds it to the LLJIT. */
 static int add_object(JitState *js, LLVMModuleRef m, LLVMTargetMachineRef tm, char *err,
                       size_t errlen) {
-  char *triple = LLVMGetTargetMachineTriple(tm);
-  LLVMSetTarget(m, triple);
-  LLVMDisposeMessage(triple);
-  LLVMTargetDataRef td = LLVMCreateTargetDataLayout(tm);
-  char *dl = LLVMCopyStringRepOfTargetData(td);
-  LLVMSetDataLayout(m, dl);
-  LLVMDisposeMessage(dl);
-  LLVMDisposeTargetData(td);
+  pcn_cg_set_target(m, tm);
   char *msg = NULL;
   LLVMMemoryBufferRef obj = NULL;
   LLVMBool bad = LLVMTargetMachineEmitToMemoryBuffer(tm, m, LLVMObjectFile, &msg, &obj);
