@@ -197,13 +197,14 @@ LLVMTargetMachineRef pcn_cg_host_machine_at(bool for_object, LLVMCodeGenOptLevel
  * driver and tests: idempotent). 0 or -1. */
 int pcn_cg_init_native(char *err, size_t errlen);
 
+/* Gives m tm's triple and data layout (before optimizing or emitting). */
+void pcn_cg_set_target(LLVMModuleRef m, LLVMTargetMachineRef tm);
+
 /* Runs "default<O3>" with the given target machine (sets the module's
  * triple and data layout from tm first). 0 or -1 with a message. */
 int pcn_cg_optimize(LLVMModuleRef m, LLVMTargetMachineRef tm, char *err,
                     size_t errlen);
 /* The same with another pipeline ("default<O1>", ...). */
-/* Gives m tm's triple and data layout (before optimizing or emitting). */
-void pcn_cg_set_target(LLVMModuleRef m, LLVMTargetMachineRef tm);
 int pcn_cg_optimize_with(LLVMModuleRef m, LLVMTargetMachineRef tm, const char *pipeline,
                          char *err, size_t errlen);
 
