@@ -87,7 +87,12 @@ decoder() {
   sweep f7-mem examples/fmnist_decoder_mem.pcn --seeds 0 --list scripts/search/decoder-mem.list
   sweep f7-zero "$OUT/decoder_zero.pcn" -I stdlib --seeds 0 --list scripts/search/decoder-zero.list
   sweep f7-random "$OUT/decoder_random.pcn" -I stdlib --seeds 0 --list scripts/search/decoder-random.list
-  "$PCNC" report "$OUT"/decoder-* "$OUT"/f7-* --svg "$OUT/decoder.svg"
+  # The acceptance comparison on two more seeds: PC-I_mem at T = 3 (its best
+  # alpha) against PC-I_0 at T = 20.
+  sweep f7s-mem examples/fmnist_decoder_mem.pcn --seeds 1,2 --set T=3 --set eval_T=3 \
+    --set alpha=0.02 --set eval_alpha=0.02
+  sweep f7s-zero "$OUT/decoder_zero.pcn" -I stdlib --seeds 1,2 --set T=20 --set eval_T=20
+  "$PCNC" report "$OUT"/decoder-* "$OUT"/f7-* "$OUT"/f7s-* --svg "$OUT/decoder.svg"
 }
 
 fig8() {
