@@ -403,38 +403,10 @@ static void test_reads_version_1(void) {
   "  node h[16] act tanh init random(0, 0.5); x -> h -> y; }\n"            \
   TRAIN_EVAL(EPOCHS, "")
 
-typedef struct Run {
-  PcnArena arena;
-  PcnDiag diag;
-  PcnCompilation *c;
-  PcnTrainConfig train;
-  PcnTrainSpec spec;
-} Run;
+typedef TSpec Run;
 
-static int run_setup(Run *u, const char *src) {
-  memset(u, 0, sizeof *u);
-  pcn_arena_init(&u->arena);
-  pcn_diag_init(&u->diag);
-  u->c = tg_compile(&u->arena, &u->diag, "resume.pcn", src);
-  if (!u->c) return -1;
-  const PcnCompilation *c = u->c;
-  if (c->ntrains < 1 || c->nevals < 1) return -1;
-  u->train = c->trains[0];
-  const PcnGraph *g = c->models[u->train.model];
-  const PcnAnalysis *an = pcn_compilation_analysis(c, u->train.model);
-  const PcnDataset *ds = &c->datasets[u->train.dataset];
-  PcnSchedule *s = pcn_schedule_build(&u->arena, g, an, &u->train,
-                                      &c->evals[0], ds->train_samples);
-  if (!s) return -1;
-  u->spec = (PcnTrainSpec){g,  an, s, &u->train, &c->evals[0], ds,
-                           &c->datasets[c->evals[0].dataset], NULL};
-  return 0;
-}
-
-static void run_teardown(Run *u) {
-  pcn_diag_free(&u->diag);
-  pcn_arena_free(&u->arena);
-}
+static int run_setup(Run *u, const char *src) { return tspec_open(u, "resume.pcn", src); }
+static void run_teardown(Run *u) { tspec_close(u); }
 
 typedef struct Epochs {
   int n;

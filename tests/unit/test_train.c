@@ -28,39 +28,10 @@
   "  seed 7; }\n"                                                            \
   "evaluate m { data blobs8.test; metric accuracy; }\n"
 
-typedef struct Setup {
-  PcnArena arena;
-  PcnDiag diag;
-  PcnCompilation *c;
-  PcnTrainConfig train; /* a copy the test may change */
-  PcnTrainSpec spec;
-} Setup;
+typedef TSpec Setup;
 
-/* Compiles src and builds the schedule of its first model; 0 on success. */
-static int setup(Setup *u, const char *src) {
-  memset(u, 0, sizeof *u);
-  pcn_arena_init(&u->arena);
-  pcn_diag_init(&u->diag);
-  u->c = tg_compile(&u->arena, &u->diag, "test.pcn", src);
-  if (!u->c) return -1;
-  const PcnCompilation *c = u->c;
-  if (c->ntrains < 1 || c->nevals < 1) return -1;
-  u->train = c->trains[0];
-  const PcnGraph *g = c->models[u->train.model];
-  const PcnAnalysis *an = pcn_compilation_analysis(c, u->train.model);
-  const PcnDataset *ds = &c->datasets[u->train.dataset];
-  PcnSchedule *s = pcn_schedule_build(&u->arena, g, an, &u->train,
-                                      &c->evals[0], ds->train_samples);
-  if (!s) return -1;
-  u->spec = (PcnTrainSpec){g,  an, s, &u->train, &c->evals[0], ds,
-                           &c->datasets[c->evals[0].dataset], NULL};
-  return 0;
-}
-
-static void teardown(Setup *u) {
-  pcn_diag_free(&u->diag);
-  pcn_arena_free(&u->arena);
-}
+static int setup(Setup *u, const char *src) { return tspec_open(u, "test.pcn", src); }
+static void teardown(Setup *u) { tspec_close(u); }
 
 /* Records every epoch's numbers through the on_epoch hook. */
 typedef struct Record {

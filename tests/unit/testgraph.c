@@ -152,3 +152,28 @@ PcnCompilation *tg_compile(PcnArena *arena, PcnDiag *diag, const char *file, con
   }
   return c;
 }
+
+int tspec_open(TSpec *u, const char *file, const char *src) {
+  memset(u, 0, sizeof *u);
+  pcn_arena_init(&u->arena);
+  pcn_diag_init(&u->diag);
+  u->c = tg_compile(&u->arena, &u->diag, file, src);
+  if (!u->c) return -1;
+  const PcnCompilation *c = u->c;
+  if (c->ntrains < 1 || c->nevals < 1) return -1;
+  u->train = c->trains[0];
+  const PcnGraph *g = c->models[u->train.model];
+  const PcnAnalysis *an = pcn_compilation_analysis(c, u->train.model);
+  const PcnDataset *ds = &c->datasets[u->train.dataset];
+  PcnSchedule *s = pcn_schedule_build(&u->arena, g, an, &u->train, &c->evals[0],
+                                      ds->train_samples);
+  if (!s) return -1;
+  u->spec = (PcnTrainSpec){g,  an, s, &u->train, &c->evals[0], ds,
+                           &c->datasets[c->evals[0].dataset], NULL};
+  return 0;
+}
+
+void tspec_close(TSpec *u) {
+  pcn_diag_free(&u->diag);
+  pcn_arena_free(&u->arena);
+}

@@ -20,6 +20,7 @@
 #include "pcn/exec.h"
 #include "pcn/graph.h"
 #include "pcn/schedule.h"
+#include "pcn/train.h"
 
 typedef struct TGraph {
   PcnGraph g;
@@ -77,5 +78,21 @@ void trun_close(TRun *r);
  * diag (both initialized by the caller); on errors prints them to stderr
  * and returns NULL. */
 PcnCompilation *tg_compile(PcnArena *arena, PcnDiag *diag, const char *file, const char *src);
+
+/* A source compiled up to a trainer's spec: its first train block (copied
+ * into `train`, which a test may change before making the trainer), the
+ * model's analysis and schedule, and its first evaluate block. */
+typedef struct TSpec {
+  PcnArena arena;
+  PcnDiag diag;
+  PcnCompilation *c;
+  PcnTrainConfig train;
+  PcnTrainSpec spec;
+} TSpec;
+
+/* 0, or -1 (compile errors printed; no train or evaluate block; no
+ * schedule). Call tspec_close either way. */
+int tspec_open(TSpec *u, const char *file, const char *src);
+void tspec_close(TSpec *u);
 
 #endif
