@@ -45,6 +45,14 @@ static void usage(FILE *f) {
       "  --load FILE         start from a checkpoint\n"
       "  --eval-only         with --load: evaluate the loaded model once\n"
       "                      (e.g. at another --set eval_T), train nothing\n"
+      "  --eval-T LIST       after each epoch's evaluation, evaluate the\n"
+      "                      test set again at each of these inference step\n"
+      "                      counts (e.g. 3,5,10,20: integers >= 1, at most\n"
+      "                      8, no duplicates) and log them as\n"
+      "                      \"test_loss_at_T\":{\"3\":...} (test_accuracy_at_T\n"
+      "                      for metric accuracy); test_loss stays the\n"
+      "                      evaluation at eval_T. Models evaluated by\n"
+      "                      inference only. With --eval-only: a line per T\n"
       "  --save-images FILE  after training, a PNG of the first 16 test\n"
       "                      images beside their reconstructions\n"
       "  --data-dir DIR      where the data files are (else $PCNC_DATA_DIR,\n"
@@ -279,6 +287,7 @@ int pcn_cmd_run(int argc, char **argv) {
   const char *emit_llvm = NULL;
   const char *images_path = NULL;
   int threads = 0;
+  int eval_T[PCN_MAX_EVAL_T], n_eval_T = 0;
   bool quiet = false;
   bool eval_only = false;
 
@@ -291,7 +300,8 @@ int pcn_cmd_run(int argc, char **argv) {
     const char *val = NULL;
     const char *names[] = {"--epochs", "--set",      "--seed",    "--log",
                            "--save",   "--load",     "--data-dir", "--backend",
-                           "--threads", "--save-images", "--emit-llvm"};
+                           "--threads", "--save-images", "--emit-llvm",
+                           "--eval-T"};
     const char *name = NULL;
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
       size_t len = strlen(names[k]);
@@ -342,6 +352,10 @@ int pcn_cmd_run(int argc, char **argv) {
         backend_name = val;
       } else if (strcmp(name, "--emit-llvm") == 0) {
         emit_llvm = val;
+      } else if (strcmp(name, "--eval-T") == 0) {
+        char perr[256];
+        n_eval_T = pcn_eval_T_parse(val, eval_T, perr, sizeof perr);
+        if (n_eval_T < 0) return usage_error("--eval-T: %s", perr);
       } else if (strcmp(name, "--threads") == 0) {
         long long t;
         if (!parse_int(val, 1, 1024, &t))
@@ -477,8 +491,13 @@ int pcn_cmd_run(int argc, char **argv) {
     fprintf(stderr, "pcnc run: out of memory building the schedule\n");
     goto out;
   }
-  if (threads > 0) pcn_train_set_threads(threads);
   char err[1024];
+  if (n_eval_T > 0 && pcn_eval_T_supported(g, s, ec, err, sizeof err) != 0) {
+    fprintf(stderr, "pcnc run: --eval-T: %s\n", err);
+    rc = 2;
+    goto out;
+  }
+  if (threads > 0) pcn_train_set_threads(threads);
   if (emit_llvm && pcn_jit_emit_llvm(s, emit_llvm, err, sizeof err) != 0) {
     fprintf(stderr, "pcnc run: %s\n", err);
     goto out;
@@ -492,6 +511,8 @@ int pcn_cmd_run(int argc, char **argv) {
   opt.save_path = save_path;
   opt.load_path = load_path;
   opt.stop = &run_stop;
+  opt.eval_T = eval_T;
+  opt.n_eval_T = n_eval_T;
   bool use_jit = strcmp(backend_name, "jit") == 0;
   opt.backend = use_jit ? pcn_backend_jit() : &pcn_backend_ref;
   trainer = pcn_trainer_new(&spec, &opt, err, sizeof err);
@@ -503,6 +524,12 @@ int pcn_cmd_run(int argc, char **argv) {
   pcn_trainer_info(trainer, &info);
   if (!quiet) {
     print_header(co.file, g, tds, &tc, ec, s, &info, backend_name, eval_only);
+    if (n_eval_T > 0) {
+      printf("evaluation also at eval_T");
+      for (int i = 0; i < n_eval_T; i++)
+        printf("%s %d", i ? "," : "", eval_T[i]);
+      printf(" (--eval-T, alpha %g)\n", ec->inference.lr);
+    }
     if (use_jit)
       printf("jit: compiled in %.3f s\n", pcn_jit_last_compile_seconds());
   }
@@ -525,6 +552,21 @@ int pcn_cmd_run(int argc, char **argv) {
     else
       printf("epoch %d (loaded): test mse %.9g (eval_T %d)\n",
              info.start_epoch, loss, ec->T);
+    /* --eval-T: the same at each listed step count (ascending). */
+    for (int i = 0; i < n_eval_T; i++) {
+      int T = eval_T[i];
+      if (pcn_trainer_evaluate_T(trainer, T, &acc, &loss, err, sizeof err) !=
+          0) {
+        fprintf(stderr, "pcnc run: %s\n", err);
+        goto out;
+      }
+      if (ec->metric == PCN_METRIC_ACCURACY)
+        printf("epoch %d (loaded): test accuracy %.2f%% (eval_T %d)\n",
+               info.start_epoch, acc, T);
+      else
+        printf("epoch %d (loaded): test mse %.9g (eval_T %d)\n",
+               info.start_epoch, loss, T);
+    }
     if (images_path) {
       if (save_images(trainer, eds ? eds : tds, images_path) != 0) goto out;
       if (!quiet) printf("images: %s\n", images_path);

@@ -40,6 +40,14 @@ struct PcnTrainer {
   /* Eq. 9 loss per memory: sum over the epoch's batches, and its mean. */
   double *mem_sum, *mem_mean;   /* [nmemories] */
   int *mem_batches;             /* [nmemories] batches with a loss */
+  /* Extra evaluations (PcnTrainOptions.eval_T), sorted ascending. */
+  int eval_T[PCN_MAX_EVAL_T];
+  int n_eval_T;
+  double test_at_T[PCN_MAX_EVAL_T];
+  /* The node-init random stream as the last pcn_trainer_evaluate found
+   * it: pcn_trainer_evaluate_T starts from it. */
+  PcnRng eval_rng0;
+  bool have_eval_rng0;
   FILE *log;
   bool progress;
   double progress_last;         /* time of the last progress redraw */
@@ -149,6 +157,37 @@ PcnTrainer *pcn_trainer_new(const PcnTrainSpec *spec,
   const PcnTrainConfig *tc = spec->train;
   const PcnEvalConfig *ec = spec->eval;
   t->eval_ds = spec->eval_data ? spec->eval_data : spec->train_data;
+
+  /* Extra evaluation step counts: checked, then kept sorted. */
+  if (t->opt.n_eval_T > 0) {
+    if (t->opt.n_eval_T > PCN_MAX_EVAL_T || !t->opt.eval_T) {
+      set_err(err, errlen, "at most %d extra evaluation step counts",
+              PCN_MAX_EVAL_T);
+      goto fail;
+    }
+    if (pcn_eval_T_supported(g, spec->schedule, ec, err, errlen) != 0)
+      goto fail;
+    for (int i = 0; i < t->opt.n_eval_T; i++) {
+      int v = t->opt.eval_T[i], k = t->n_eval_T;
+      if (v < 1 || v > PCN_MAX_STEPS) {
+        set_err(err, errlen, "evaluation step count %d is not in [1, %d]", v,
+                PCN_MAX_STEPS);
+        goto fail;
+      }
+      while (k > 0 && t->eval_T[k - 1] > v) {
+        t->eval_T[k] = t->eval_T[k - 1];
+        k--;
+      }
+      if (k > 0 && t->eval_T[k - 1] == v) {
+        set_err(err, errlen, "evaluation step count %d is given twice", v);
+        goto fail;
+      }
+      t->eval_T[k] = v;
+      t->n_eval_T++;
+    }
+  }
+  t->opt.eval_T = NULL; /* the caller's array need not outlive the call */
+  t->opt.n_eval_T = 0;
 
   /* Data. Both splits use the train block's seed, which synthetic sets
    * need to draw train and test from one distribution. */
@@ -339,8 +378,10 @@ static int train_batch(PcnTrainer *t, const int *idx, int n, char *err,
   return 0;
 }
 
-int pcn_trainer_evaluate(PcnTrainer *t, double *accuracy, double *loss,
-                         char *err, size_t errlen) {
+/* One pass over the test split with `steps` inference steps (0 for a
+ * forward-pass evaluation). */
+static int evaluate_steps(PcnTrainer *t, int steps, double *accuracy,
+                          double *loss, char *err, size_t errlen) {
   const PcnEvalConfig *ec = t->spec.eval;
   const PcnSchedule *s = t->spec.schedule;
   if (!ec || !t->eval_smp) {
@@ -350,7 +391,6 @@ int pcn_trainer_evaluate(PcnTrainer *t, double *accuracy, double *loss,
   PcnPlan *p = t->plan;
   const PcnNode *rnode = &t->spec.graph->nodes[s->readout_node];
   bool labelled = t->test.y != NULL;
-  int steps = s->eval_mode == PCN_EVAL_INFERENCE ? ec->T : 0;
   int64_t correct = 0, seen = 0;
   double sq = 0.0;
   int64_t elems = 0;
@@ -401,6 +441,111 @@ int pcn_trainer_evaluate(PcnTrainer *t, double *accuracy, double *loss,
     *accuracy = seen > 0 ? 100.0 * (double)correct / (double)seen : NAN;
   if (loss) *loss = elems > 0 ? sq / (double)elems : NAN;
   return 0;
+}
+
+int pcn_trainer_evaluate(PcnTrainer *t, double *accuracy, double *loss,
+                         char *err, size_t errlen) {
+  const PcnEvalConfig *ec = t->spec.eval;
+  int steps = ec && t->spec.schedule->eval_mode == PCN_EVAL_INFERENCE ? ec->T
+                                                                      : 0;
+  t->eval_rng0 = *pcn_plan_init_rng(t->plan);
+  t->have_eval_rng0 = true;
+  return evaluate_steps(t, steps, accuracy, loss, err, errlen);
+}
+
+int pcn_eval_T_supported(const PcnGraph *g, const PcnSchedule *s,
+                         const PcnEvalConfig *eval, char *err,
+                         size_t errlen) {
+  if (!eval) {
+    set_err(err, errlen, "model '%s' has no evaluate block", g->name);
+    return -1;
+  }
+  if (s->eval_mode != PCN_EVAL_INFERENCE) {
+    set_err(err, errlen, "model '%s' is evaluated by a single forward pass "
+            "(forward initialization from its clamped inputs, no inference "
+            "steps), so the number of evaluation steps does not change its "
+            "evaluation", g->name);
+    return -1;
+  }
+  const PcnPhaseProgram *pr = &s->programs[PCN_PROG_EVAL_INIT];
+  for (int si = 0; si < pr->nstages; si++)
+    for (int oi = 0; oi < pr->stages[si].nops; oi++) {
+      const PcnOp *op = &pr->stages[si].ops[oi];
+      if (op->kind == PCN_OP_INIT && op->init == PCN_INIT_NULL) {
+        set_err(err, errlen, "node '%s' uses init null in evaluation: each "
+                "test batch starts from the previous one's h^(T), so extra "
+                "passes at other step counts would change the main one",
+                g->nodes[op->node].name);
+        return -1;
+      }
+    }
+  return 0;
+}
+
+int pcn_eval_T_parse(const char *list, int *out, char *err, size_t errlen) {
+  int n = 0;
+  const char *s = list ? list : "";
+  for (;;) {
+    const char *e = strchr(s, ',');
+    size_t len = e ? (size_t)(e - s) : strlen(s);
+    char item[24], *end;
+    if (len == 0 || len >= sizeof item) {
+      set_err(err, errlen, "'%s': expected integers >= 1 separated by "
+              "commas, e.g. 3,5,10,20", list ? list : "");
+      return -1;
+    }
+    memcpy(item, s, len);
+    item[len] = '\0';
+    errno = 0;
+    long v = strtol(item, &end, 10);
+    if (errno || *end || item[0] < '0' || item[0] > '9' || v < 1 ||
+        v > PCN_MAX_STEPS) {
+      set_err(err, errlen, "'%s': '%s' is not an integer in [1, %d]", list,
+              item, PCN_MAX_STEPS);
+      return -1;
+    }
+    if (n == PCN_MAX_EVAL_T) {
+      set_err(err, errlen, "'%s': at most %d values", list, PCN_MAX_EVAL_T);
+      return -1;
+    }
+    /* Insert in order; a duplicate is an error. */
+    int k = n;
+    while (k > 0 && out[k - 1] > (int)v) {
+      out[k] = out[k - 1];
+      k--;
+    }
+    if (k > 0 && out[k - 1] == (int)v) {
+      set_err(err, errlen, "'%s': %ld is given twice", list, v);
+      return -1;
+    }
+    out[k] = (int)v;
+    n++;
+    if (!e) break;
+    s = e + 1;
+  }
+  return n;
+}
+
+int pcn_trainer_evaluate_T(PcnTrainer *t, int T, double *accuracy,
+                           double *loss, char *err, size_t errlen) {
+  if (pcn_eval_T_supported(t->spec.graph, t->spec.schedule, t->spec.eval,
+                           err, errlen) != 0)
+    return -1;
+  if (T < 1) {
+    set_err(err, errlen, "evaluation steps must be at least 1, not %d", T);
+    return -1;
+  }
+  /* `random` initializers draw from the plan's node-init stream, which
+   * training shares. Start from where the last main evaluation started,
+   * so every step count sees the same h^(0) draws (and the main T gives
+   * the main result), then put the stream back so the extra pass changes
+   * nothing that follows it. */
+  PcnRng *rng = pcn_plan_init_rng(t->plan);
+  PcnRng saved = *rng;
+  if (t->have_eval_rng0) *rng = t->eval_rng0;
+  int rc = evaluate_steps(t, T, accuracy, loss, err, errlen);
+  *rng = saved;
+  return rc;
 }
 
 /* The first n test samples through evaluation, for pictures: the data
@@ -474,6 +619,13 @@ static void print_epoch(FILE *f, const PcnEpochStats *st) {
     fprintf(f, "  test_accuracy %.2f%%", st->test_accuracy);
   else
     fprintf(f, "  test_mse %.5f", st->test_loss);
+  for (int i = 0; i < st->n_eval_T; i++) {
+    if (i == 0) fputs(st->classification ? "  acc@T" : "  mse@T", f);
+    if (st->classification)
+      fprintf(f, " %d:%.2f%%", st->eval_T[i], st->test_at_T[i]);
+    else
+      fprintf(f, " %d:%.5f", st->eval_T[i], st->test_at_T[i]);
+  }
   fprintf(f, "  smm %.2e  %.1fs%s\n", (double)st->smm, st->seconds,
           st->interrupted ? "  (interrupted)" : "");
   fflush(f);
@@ -511,6 +663,15 @@ static int log_epoch(PcnTrainer *t, const PcnEpochStats *st, char *err,
   if (st->evaluated) {
     fputs(st->classification ? ",\"test_accuracy\":" : ",\"test_loss\":", f);
     json_num(f, st->classification ? st->test_accuracy : st->test_loss);
+    /* {"3":0.037,"5":0.036}: the metric at each extra step count. */
+    for (int i = 0; i < st->n_eval_T; i++) {
+      if (i == 0)
+        fputs(st->classification ? ",\"test_accuracy_at_T\":{"
+                                 : ",\"test_loss_at_T\":{", f);
+      fprintf(f, "%s\"%d\":", i ? "," : "", st->eval_T[i]);
+      json_num(f, st->test_at_T[i]);
+      if (i == st->n_eval_T - 1) fputc('}', f);
+    }
   }
   fprintf(f, ",\"smm\":%lld,\"seconds\":", (long long)st->smm);
   json_num(f, st->seconds);
@@ -739,6 +900,18 @@ int pcn_trainer_run(PcnTrainer *t, PcnTrainResult *res, char *err,
       if (pcn_trainer_evaluate(t, &st.test_accuracy, &st.test_loss, err,
                                errlen) != 0)
         return -1;
+      /* The extra step counts, after the main pass (which they leave as
+       * it would be without them). */
+      for (int i = 0; i < t->n_eval_T; i++) {
+        double acc = NAN, loss = NAN;
+        if (pcn_trainer_evaluate_T(t, t->eval_T[i], &acc, &loss, err,
+                                   errlen) != 0)
+          return -1;
+        t->test_at_T[i] = st.classification ? acc : loss;
+      }
+      st.n_eval_T = t->n_eval_T;
+      st.eval_T = t->eval_T;
+      st.test_at_T = t->test_at_T;
     }
     if (t->opt.out) print_epoch(t->opt.out, &st);
     if (t->log && log_epoch(t, &st, err, errlen) != 0) return -1;

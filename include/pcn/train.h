@@ -97,6 +97,12 @@ typedef struct PcnEpochStats {
   bool classification;      /* metric accuracy: test_accuracy is set */
   double test_accuracy;     /* percent of test samples predicted right */
   double test_loss;         /* mse per element (metric mse) */
+  /* Extra evaluations at other inference step counts (options.eval_T):
+   * test_at_T[i] is the metric (accuracy or loss, as above) with
+   * eval_T[i] steps; n_eval_T is 0 without them or without evaluation. */
+  int n_eval_T;
+  const int *eval_T;
+  const double *test_at_T;
   int64_t smm;              /* cumulative SMMs of this run's training */
   double seconds;           /* cumulative training time, evaluation excluded */
   bool interrupted;         /* the epoch was cut short by *stop */
@@ -114,10 +120,23 @@ typedef struct PcnTrainOptions {
   const char *save_path;           /* checkpoint after every epoch */
   const char *load_path;           /* checkpoint to start from */
   volatile sig_atomic_t *stop;     /* stop request (may be NULL) */
+  /* After each epoch's evaluation, evaluate the test split again once per
+   * value here (inference steps; 1..PCN_MAX_EVAL_T values, each >= 1, no
+   * duplicates) and log them as "test_loss_at_T" (or
+   * "test_accuracy_at_T"). Only for a model evaluated by inference, and
+   * not when evaluation carries state from batch to batch (init null);
+   * see pcn_eval_T_supported. The main evaluation, at eval->T, is
+   * unchanged: it runs first, and the node-init random stream is put back
+   * after the extra ones (pcn_trainer_evaluate_T). */
+  const int *eval_T;
+  int n_eval_T;
   /* Called after each epoch (may be NULL). */
   void (*on_epoch)(const PcnEpochStats *st, void *user);
   void *user;
 } PcnTrainOptions;
+
+/* Most extra evaluation step counts (PcnTrainOptions.eval_T). */
+#define PCN_MAX_EVAL_T 8
 
 typedef struct PcnTrainResult {
   int epochs_done;          /* epochs trained by this run (partial counts) */
@@ -184,6 +203,28 @@ int pcn_trainer_run(PcnTrainer *t, PcnTrainResult *res, char *err,
  * classification only) and *loss (mse per element) may be NULL. */
 int pcn_trainer_evaluate(PcnTrainer *t, double *accuracy, double *loss,
                          char *err, size_t errlen);
+
+/* Evaluates like pcn_trainer_evaluate but with T inference steps (>= 1)
+ * instead of the evaluate block's. Nodes with `init random` draw the same
+ * h^(0) as in the last pcn_trainer_evaluate (so T = eval->T repeats its
+ * result exactly), and the node-init random stream is left as it was
+ * found. The model must pass pcn_eval_T_supported. */
+int pcn_trainer_evaluate_T(PcnTrainer *t, int T, double *accuracy,
+                           double *loss, char *err, size_t errlen);
+
+/* Can evaluation run at other step counts (PcnTrainOptions.eval_T)? 0 when
+ * it can; -1 with the reason in err when the schedule has no evaluation,
+ * evaluates by one forward pass (T does not enter it), or initializes a
+ * node with `null` in evaluation (each test batch starts from the last
+ * one's h^(T), so an extra pass would change the next main one). */
+int pcn_eval_T_supported(const PcnGraph *g, const PcnSchedule *s,
+                         const PcnEvalConfig *eval, char *err, size_t errlen);
+
+/* Parses a command line's list of evaluation step counts ("3,5,10,20")
+ * into out (room for PCN_MAX_EVAL_T), ascending. Returns the count, or -1
+ * with a message in err (not integers in [1, PCN_MAX_STEPS], more than
+ * PCN_MAX_EVAL_T of them, or one given twice). */
+int pcn_eval_T_parse(const char *list, int *out, char *err, size_t errlen);
 
 /* Runs the first n test samples (at most the test split and the largest
  * batch) through evaluation and copies the image data the readout is

@@ -1,7 +1,8 @@
 /* test_train.c - the training loop end to end on small synthetic problems:
  * it learns, it is deterministic, it stops on divergence without touching
  * the last good checkpoint, it honours a stop request, resuming from a
- * checkpoint continues the same run. */
+ * checkpoint continues the same run, extra evaluations at other step
+ * counts (--eval-T) change nothing else. */
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -396,6 +397,129 @@ static void test_bad_data_shape(void) {
   teardown(&u);
 }
 
+/* --eval-T lists: ascending, integers in [1, PCN_MAX_STEPS], at most
+ * PCN_MAX_EVAL_T, no duplicates. */
+static void test_eval_T_parse(void) {
+  int v[PCN_MAX_EVAL_T];
+  char err[256];
+  CU_ASSERT_EQUAL(pcn_eval_T_parse("20,3,10,5", v, err, sizeof err), 4);
+  CU_ASSERT(v[0] == 3 && v[1] == 5 && v[2] == 10 && v[3] == 20);
+  CU_ASSERT_EQUAL(pcn_eval_T_parse("1", v, err, sizeof err), 1);
+  CU_ASSERT_EQUAL(pcn_eval_T_parse("1,2,3,4,5,6,7,8", v, err, sizeof err), 8);
+  static const struct {
+    const char *list, *msg;
+  } bad[] = {{"", "expected integers >= 1 separated by commas"},
+             {"3,,5", "expected integers"},
+             {"3,", "expected integers"},
+             {"0", "'0' is not an integer in [1, 100000]"},
+             {"-2", "is not an integer"},
+             {"+2", "is not an integer"},
+             {" 2", "is not an integer"},
+             {"2x", "is not an integer"},
+             {"100001", "is not an integer"},
+             {"1,2,3,4,5,6,7,8,9", "at most 8 values"},
+             {"5,3,5", "5 is given twice"}};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    err[0] = '\0';
+    CU_ASSERT_EQUAL(pcn_eval_T_parse(bad[i].list, v, err, sizeof err), -1);
+    if (!strstr(err, bad[i].msg)) {
+      fprintf(stderr, "\n  '%s': got '%s', want '...%s...'\n", bad[i].list,
+              err, bad[i].msg);
+      CU_FAIL("wrong message");
+    }
+  }
+}
+
+/* A generative model evaluated by inference whose latent starts from
+ * `random`: the extra evaluations draw from the node-init stream that
+ * training shares. */
+#define GEN_RANDOM_MODEL                                                     \
+  "dataset blobs8 { format synthetic; generator blobs; features 8;\n"        \
+  "  classes 4; samples 320 96; }\n"                                         \
+  "model g { node z[4] init random(0, 0.5); node h[8] act tanh init forward;\n" \
+  "  node x[8] clamp image; z -> h -> x; }\n"                                \
+  "train g { data blobs8.train; batch 32; epochs 2;\n"                       \
+  "  inference steps 3 sgd(lr=0.1); learning adam(lr=0.01); seed 5; }\n"     \
+  "evaluate g { data blobs8.test; metric mse;\n"                             \
+  "  inference steps 3 sgd(lr=0.1); }\n"
+
+typedef struct AtTRecord {
+  int n, nT;
+  double energy[4], loss[4], at[4][PCN_MAX_EVAL_T];
+  int T[PCN_MAX_EVAL_T];
+} AtTRecord;
+
+static void record_at_T(const PcnEpochStats *st, void *user) {
+  AtTRecord *r = user;
+  if (r->n >= 4) return;
+  r->energy[r->n] = st->train_energy;
+  r->loss[r->n] = st->test_loss;
+  r->nT = st->n_eval_T;
+  for (int i = 0; i < st->n_eval_T; i++) {
+    r->T[i] = st->eval_T[i];
+    r->at[r->n][i] = st->test_at_T[i];
+  }
+  r->n++;
+}
+
+static int run_at_T(const int *T, int nT, AtTRecord *rec, char *err,
+                    size_t errlen) {
+  Setup u;
+  if (setup(&u, GEN_RANDOM_MODEL) != 0) return -3;
+  PcnTrainOptions opt = pcn_train_options_default();
+  opt.progress = 0;
+  opt.on_epoch = record_at_T;
+  opt.user = rec;
+  opt.eval_T = T;
+  opt.n_eval_T = nT;
+  PcnTrainer *t = pcn_trainer_new(&u.spec, &opt, err, errlen);
+  int rc = t ? pcn_trainer_run(t, NULL, err, errlen) : -2;
+  pcn_trainer_free(t);
+  teardown(&u);
+  return rc;
+}
+
+static void test_eval_T_extra(void) {
+  char err[512] = "";
+  AtTRecord plain = {0}, extra = {0};
+  CU_ASSERT_EQUAL_FATAL(run_at_T(NULL, 0, &plain, err, sizeof err), 0);
+  const int T[] = {4, 3, 1}; /* 3 is the evaluate block's T */
+  int rc = run_at_T(T, 3, &extra, err, sizeof err);
+  if (rc != 0) fprintf(stderr, "error: %s\n", err);
+  CU_ASSERT_EQUAL_FATAL(rc, 0);
+  CU_ASSERT_EQUAL(plain.nT, 0);
+  CU_ASSERT_EQUAL_FATAL(extra.n, 2);
+  CU_ASSERT_EQUAL_FATAL(extra.nT, 3);
+  CU_ASSERT(extra.T[0] == 1 && extra.T[1] == 3 && extra.T[2] == 4);
+  for (int e = 0; e < 2; e++) {
+    /* Training and the main evaluation are exactly those of a run
+     * without the extra passes (the random stream was put back). */
+    CU_ASSERT_EQUAL(extra.energy[e], plain.energy[e]);
+    CU_ASSERT_EQUAL(extra.loss[e], plain.loss[e]);
+    /* At the main T: the same computation, the same number. */
+    CU_ASSERT_EQUAL(extra.at[e][1], extra.loss[e]);
+    for (int i = 0; i < 3; i++) CU_ASSERT(isfinite(extra.at[e][i]));
+    /* Different T, different reconstructions. */
+    CU_ASSERT(extra.at[e][0] != extra.at[e][2]);
+  }
+}
+
+/* A classifier evaluated by one forward pass has no steps to vary. */
+static void test_eval_T_forward_refused(void) {
+  Setup u;
+  CU_ASSERT_FATAL(setup(&u, BLOBS_MODEL("1", "0.1", "3e-3")) == 0);
+  PcnTrainOptions opt = pcn_train_options_default();
+  const int T[] = {2};
+  opt.eval_T = T;
+  opt.n_eval_T = 1;
+  char err[512] = "";
+  PcnTrainer *t = pcn_trainer_new(&u.spec, &opt, err, sizeof err);
+  CU_ASSERT_PTR_NULL(t);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "evaluated by a single forward pass"));
+  pcn_trainer_free(t);
+  teardown(&u);
+}
+
 int main(void) {
   static const PcnTestCase cases[] = {
       {"learns blobs to >= 95%", test_learns_blobs},
@@ -406,6 +530,10 @@ int main(void) {
       {"finite blow-up stops training", test_finite_blowup_stops},
       {"resume = straight run", test_resume_matches_straight_run},
       {"data shape mismatch", test_bad_data_shape},
+      {"--eval-T lists", test_eval_T_parse},
+      {"extra evaluations leave the run unchanged", test_eval_T_extra},
+      {"no extra evaluations for a forward-pass model",
+       test_eval_T_forward_refused},
       {NULL, NULL}};
   if (pcn_test_add_suite("train", cases)) return 1;
   return pcn_test_main();
