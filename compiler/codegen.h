@@ -71,6 +71,8 @@ typedef struct PcnCgStepPlan {
   int T;               /* variants pcn_train_step_t0 .. t(T-1) */
   int nstep_ops, nlearn_ops;
   uint8_t *step_modes; /* [T][nstep_ops] */
+  uint8_t *step_zero_e;/* [T][nstep_ops]: 1 for a PREDICT whose error is
+                          proved zero in that step (whatever its mode) */
   uint8_t *learn_modes;/* [nlearn_ops] */
   int *step_skipped;   /* [T] ops skipped in each step variant */
   int learn_skipped;
@@ -108,6 +110,10 @@ typedef struct PcnCgOptions {
    * approximations (codegen.c, "vectorizable math"), within ~1e-7 of
    * libm, and energies as eight partial sums. */
   bool exact_math;
+  /* Fold updates without momentum into the ops that make dh (codegen.c,
+   * "folded updates"): fewer passes over h and dh, different rounding
+   * from the reference. Ignored with exact_math. */
+  bool fold_update;
   /* Skip LLVMVerifyModule (the caller verifies, or trusts the builder). */
   bool no_verify;
   /* Kernels (codegen.c, "kernels") with external linkage, so modules

@@ -575,12 +575,15 @@ static void jit_state_free(JitState *js) {
  *                       bench_jit, see bench/README.md)
  *   PCN_JIT_THREADS=seq the default, spelled out
  *   PCN_JIT_EXACT=1     activations through libm and energies in the
- *                       reference's order: bit-identical, not vectorized */
+ *                       reference's order: bit-identical, not vectorized
+ *   PCN_JIT_NOFOLD=1    no folded updates (codegen.c): dh written and
+ *                       applied in a pass of its own, as the reference */
 static int jit_options(const PcnSchedule *s, PcnCgStepPlan *plan, PcnCgOptions *o) {
   const char *noskip = getenv("PCN_JIT_NOSKIP");
   const char *serial = getenv("PCN_JIT_SERIAL");
   const char *threads = getenv("PCN_JIT_THREADS");
   const char *exact = getenv("PCN_JIT_EXACT");
+  const char *nofold = getenv("PCN_JIT_NOFOLD");
   bool specialize = !(noskip && noskip[0] == '1');
   memset(o, 0, sizeof *o);
   o->prefix = "pcn_";
@@ -588,6 +591,7 @@ static int jit_options(const PcnSchedule *s, PcnCgStepPlan *plan, PcnCgOptions *
   o->own_gemm_threads = threads && (strcmp(threads, "own") == 0 || strcmp(threads, "pool") == 0);
   /* PCN_JIT_THREADS=blas: every product through cblas_sgemm as set. */
   o->exact_math = exact && exact[0] == '1';
+  o->fold_update = !(nofold && nofold[0] == '1');
   /* Exact mode promises the reference's numbers bit for bit, so its
    * products are the reference's calls: OpenBLAS at one thread rounds
    * some shapes differently from its two threads (measured: the

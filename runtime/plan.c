@@ -130,17 +130,11 @@ static int check_gemm(Checker *c, const PcnOp *op) {
   return 0;
 }
 
-/* Reads and writes of one op, for the in-stage hazard check. */
-typedef struct Access {
-  int r[6], nr;
-  int w[6], nw;
-} Access;
+static void acc_r(PcnOpAccess *x, int b) { if (b >= 0) x->r[x->nr++] = b; }
+static void acc_w(PcnOpAccess *x, int b) { if (b >= 0) x->w[x->nw++] = b; }
 
-static void acc_r(Access *x, int b) { if (b >= 0) x->r[x->nr++] = b; }
-static void acc_w(Access *x, int b) { if (b >= 0) x->w[x->nw++] = b; }
-
-static Access op_access(const PcnOp *op) {
-  Access x = {{0}, 0, {0}, 0};
+PcnOpAccess pcn_op_access(const PcnOp *op) {
+  PcnOpAccess x = {{0}, 0, {0}, 0};
   switch (op->kind) {
   case PCN_OP_GEMM: acc_r(&x, op->a); acc_r(&x, op->b); acc_w(&x, op->c); break;
   case PCN_OP_LOAD_CLAMP: acc_r(&x, op->h); break;
@@ -266,10 +260,10 @@ static int check_op(Checker *c, PcnProgramKind prog, const PcnOp *op,
  * result depend on the backend's order, so it is a schedule bug. */
 static int check_hazards(Checker *c, const PcnStage *st) {
   for (int i = 0; i < st->nops; i++) {
-    Access xi = op_access(&st->ops[i]);
+    PcnOpAccess xi = pcn_op_access(&st->ops[i]);
     for (int j = 0; j < st->nops; j++) {
       if (i == j) continue;
-      Access xj = op_access(&st->ops[j]);
+      PcnOpAccess xj = pcn_op_access(&st->ops[j]);
       for (int w = 0; w < xi.nw; w++) {
         int b = xi.w[w];
         bool gemm_acc = st->ops[i].kind == PCN_OP_GEMM && st->ops[j].kind == PCN_OP_GEMM &&

@@ -162,6 +162,15 @@ typedef struct PcnOp {
                          "Fallback stages" above) */
 } PcnOp;
 
+/* The buffers one op reads and writes (a GEMM's C counts as written,
+ * also when beta accumulates). Used by the plan's in-stage hazard check
+ * and by the backend's rewrites (runtime/plan.c). */
+typedef struct PcnOpAccess {
+  int r[6], nr;
+  int w[6], nw;
+} PcnOpAccess;
+PcnOpAccess pcn_op_access(const PcnOp *op);
+
 typedef struct PcnStage {
   const char *label;  /* what the stage computes, for `pcnc schedule` */
   PcnOp *ops;

@@ -197,6 +197,10 @@ static int compare_plans(PcnPlan *ref, PcnPlan *jit, int n, const char *where) {
       for (size_t i = 0; i < count; i++) S = fmax(S, fabs(x[i]));
     }
   for (int b = 0; b < s->nbuffers; b++) {
+    /* dh is scratch between an error and its update: the default JIT
+     * folds the update into the ops that make dh and never writes it
+     * (codegen.c, "folded updates"); h after the update is compared. */
+    if (approx_mode && buffer_is(s, b, PCN_BUF_DH)) continue;
     const PcnBuffer *B = &s->buffers[b];
     size_t count = (size_t)(B->batch_rows ? n : B->rows) * B->cols;
     const float *x = pcn_plan_buffer(ref, b), *y = pcn_plan_buffer(jit, b);
@@ -487,6 +491,15 @@ static void test_examples(void) {
           cfg.learning = tc->learning;
           cfg.seed = tc->seed;
         }
+        /* AdamW turns a near-zero gradient entry, whose sign rounding
+         * decides, into a step of +-lr; on these models (784 inputs) the
+         * next batch's forward or average initialization sums hundreds of
+         * such weights, beyond the state tolerance (seen with the JIT's
+         * folded updates, which round h differently). An eps above the
+         * rounding noise of the gradients keeps AdamW's code path and its
+         * split over threads under test without that amplification. */
+        if (cfg.learning.kind == PCN_OPT_ADAMW || cfg.learning.kind == PCN_OPT_ADAM)
+          cfg.learning.eps = fmaxf(cfg.learning.eps, 1e-4f);
         if (ec) cfg.eval_inference = ec->inference;
         int T = tc && tc->T < 4 ? tc->T : 3;
         int Te = s->eval_mode == PCN_EVAL_FORWARD ? 0 : 2;
@@ -847,6 +860,63 @@ static void test_step_plan(void) {
   pcn_arena_free(&arena);
 }
 
+/* Folded updates (codegen.c): without momentum, the step of h happens in
+ * the PREDICT (.hu kernels: h - alpha e) and the error product
+ * accumulates into h itself, so no update kernel is left in the step
+ * programs; with momentum, or in exact mode, the update pass stays. The
+ * numbers are the differential tests' business (they run folded). */
+static char *tiny_ir(float momentum, bool fold, bool exact) {
+  TG t;
+  PcnArena arena;
+  tiny(&t);
+  pcn_arena_init(&arena);
+  PcnAnalysis *an = pcn_analyze(&arena, &t.g);
+  PcnTrainConfig tc = train_cfg(2, 0.1f, momentum);
+  PcnEvalConfig ec = eval_cfg(0);
+  PcnSchedule *s = an ? pcn_schedule_build(&arena, &t.g, an, &tc, &ec, 10) : NULL;
+  char *out = NULL;
+  PcnCgStepPlan sp;
+  if (s && pcn_cg_plan_steps(s, 2, &sp) == 0) {
+    PcnCgOptions o = {.prefix = "pcn_", .steps = &sp, .fold_update = fold, .exact_math = exact};
+    char err[256] = "";
+    LLVMContextRef ctx = LLVMContextCreate();
+    LLVMModuleRef m = pcn_cg_build_module(ctx, s, &o, err, sizeof err);
+    if (!m) printf("\n  %s\n", err);
+    if (m) {
+      char *text = LLVMPrintModuleToString(m);
+      out = strdup(text);
+      LLVMDisposeMessage(text);
+      LLVMDisposeModule(m);
+    }
+    LLVMContextDispose(ctx);
+    pcn_cg_step_plan_free(&sp);
+  }
+  pcn_arena_free(&arena);
+  return out;
+}
+
+static void test_folded_updates(void) {
+  char *folded = tiny_ir(0.0f, true, false);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(folded);
+  CU_ASSERT_PTR_NULL(strstr(folded, "call void @pcn_k.upd"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(folded, ".hu("));
+  /* dh.h += g.y W^T became h.h += alpha g.y W^T */
+  CU_ASSERT_PTR_NOT_NULL(strstr(folded, "float %alpha.h"));
+  free(folded);
+  char *plain = tiny_ir(0.0f, false, false);
+  char *momentum = tiny_ir(0.5f, true, false);
+  char *exact = tiny_ir(0.0f, true, true);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(plain);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(momentum);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(exact);
+  const char *texts[] = {plain, momentum, exact};
+  for (int i = 0; i < 3; i++) {
+    CU_ASSERT_PTR_NOT_NULL(strstr(texts[i], "call void @pcn_k.upd"));
+    CU_ASSERT_PTR_NULL(strstr(texts[i], ".hu("));
+  }
+  free(plain), free(momentum), free(exact);
+}
+
 /* The vectorizable approximations (codegen.c, "vectorizable math")
  * against libm over a dense sweep: every float in [-1, 1] with step
  * 2^-20 plus a sweep of [-30, 30] with step 2^-14 (about 3 million
@@ -954,6 +1024,7 @@ int main(void) {
       {"rows split over threads (large nodes)", test_threaded_rows},
       {"the harness catches a wrong activation", test_harness_catches_mutation},
       {"step specialization skips the forward-init redundancy", test_step_plan},
+      {"folded updates: no update pass without momentum", test_folded_updates},
       {NULL, NULL}};
   static const PcnTestCase module_cases[] = {
       {"approximations against libm (dense sweep)", test_act_approx},
