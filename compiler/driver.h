@@ -67,6 +67,10 @@ typedef struct PcnExperimentOptions {
   bool csv;                        /* the table as CSV */
   const char *svg;                 /* curves to this file, or NULL */
   bool truncate;                   /* cut each curve at its best point */
+  /* Instead of the table: per run, the best test metric over epochs at
+   * each evaluation step count of the logs' "test_loss_at_T" (or
+   * "test_accuracy_at_T", pcnc run --eval-T), with its epoch. */
+  bool by_eval_T;
 } PcnExperimentOptions;
 
 /* Defaults: relative errors 0.5%, 1%, 2%, 5%; text table; no plot. */

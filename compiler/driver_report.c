@@ -476,6 +476,231 @@ static int write_svg(const char *path, Group *gs, int ng, bool higher,
   return rc;
 }
 
+/* ---- --by-eval-T ------------------------------------------------------- */
+
+/* Most distinct evaluation step counts over all logs (columns). */
+#define MAX_AT_T 64
+
+typedef struct AtTRun {
+  char *name;      /* the log's stem, with its directory when needed */
+  double T;        /* the log's "T" (training steps), NaN if none */
+  double best[MAX_AT_T];
+  int epoch[MAX_AT_T]; /* of best; 0: no finite value at that column */
+} AtTRun;
+
+static int at_run_cmp(const void *x, const void *y) {
+  const AtTRun *a = x, *b = y;
+  return natural_cmp(a->name, b->name);
+}
+
+/* Column of step count T in cols (kept ascending), added when new; -1
+ * when there are MAX_AT_T already. */
+static int at_column(int *cols, int *ncols, int T, AtTRun *runs, int nruns) {
+  int k = 0;
+  while (k < *ncols && cols[k] < T) k++;
+  if (k < *ncols && cols[k] == T) return k;
+  if (*ncols == MAX_AT_T) return -1;
+  /* Shift the columns (and every run's cells) right of k. */
+  for (int j = *ncols; j > k; j--) cols[j] = cols[j - 1];
+  for (int r = 0; r < nruns; r++)
+    for (int j = *ncols; j > k; j--) {
+      runs[r].best[j] = runs[r].best[j - 1];
+      runs[r].epoch[j] = runs[r].epoch[j - 1];
+    }
+  for (int r = 0; r < nruns; r++) runs[r].epoch[k] = 0;
+  cols[k] = T;
+  (*ncols)++;
+  return k;
+}
+
+/* Reads one log's "test_*_at_T" objects into runs[r]. Returns its metric
+ * kind (METRIC_NONE when it has none), or -1 when unreadable. */
+static int load_at_T(AtTRun *runs, int r, int *cols, int *ncols,
+                     const char *path, bool with_dir, FILE *errf) {
+  AtTRun *run = &runs[r];
+  memset(run, 0, sizeof *run);
+  run->T = NAN;
+  PcnJsonl log;
+  char err[512];
+  if (pcn_jsonl_read(path, &log, errf, err, sizeof err) != 0) {
+    fprintf(errf, "pcnc report: %s\n", err);
+    return -1;
+  }
+  int kind = METRIC_NONE;
+  for (int i = 0; i < log.n && kind == METRIC_NONE; i++) {
+    if (pcn_json_get(&log.objs[i], "test_accuracy_at_T")) kind = METRIC_ACC;
+    else if (pcn_json_get(&log.objs[i], "test_loss_at_T")) kind = METRIC_LOSS;
+  }
+  bool higher = kind == METRIC_ACC;
+  bool warned = false;
+  for (int i = 0; i < log.n; i++) {
+    const PcnJsonObject *o = &log.objs[i];
+    bool interrupted = false;
+    double ep;
+    if (isnan(run->T)) pcn_json_number(o, "T", &run->T);
+    pcn_json_bool(o, "interrupted", &interrupted);
+    if (interrupted || kind == METRIC_NONE) continue;
+    const PcnJsonValue *at = pcn_json_get(
+        o, higher ? "test_accuracy_at_T" : "test_loss_at_T");
+    if (!at || at->type != PCN_JSON_OBJECT) continue;
+    if (!pcn_json_number(o, "epoch", &ep)) continue;
+    for (int k = 0; k < at->obj.n; k++) {
+      char *end;
+      long T = strtol(at->obj.keys[k], &end, 10);
+      const PcnJsonValue *v = &at->obj.values[k];
+      if (*end || end == at->obj.keys[k] || T < 1) continue;
+      /* null: not finite at that epoch, never the best. */
+      if (v->type != PCN_JSON_NUMBER || !isfinite(v->num)) continue;
+      int c = at_column(cols, ncols, (int)T, runs, r + 1);
+      if (c < 0) {
+        if (!warned)
+          fprintf(errf, "pcnc report: %s: more than %d step counts in all: "
+                  "T_eval=%ld left out\n", path, MAX_AT_T, T);
+        warned = true;
+        continue;
+      }
+      if (run->epoch[c] == 0 ||
+          (higher ? v->num > run->best[c] : v->num < run->best[c])) {
+        run->best[c] = v->num;
+        run->epoch[c] = (int)ep;
+      }
+    }
+  }
+  pcn_jsonl_free(&log);
+  char stem[512], dir[512];
+  stem_of(path, stem, sizeof stem);
+  if (with_dir) {
+    dir_of(path, dir, sizeof dir);
+    size_t len = strlen(dir) + strlen(stem) + 2;
+    run->name = malloc(len);
+    if (run->name) snprintf(run->name, len, "%s/%s", dir, stem);
+  } else {
+    run->name = strdup(stem);
+  }
+  if (!run->name) {
+    fprintf(errf, "pcnc report: out of memory\n");
+    return -1;
+  }
+  return kind;
+}
+
+static void print_by_eval_T(FILE *out, const AtTRun *runs, int nruns,
+                            const int *cols, int ncols, bool higher,
+                            bool csv) {
+  if (csv) {
+    fputs("run,T_train,metric", out);
+    for (int c = 0; c < ncols; c++)
+      fprintf(out, ",best_at_T%d,epoch_at_T%d", cols[c], cols[c]);
+    fputc('\n', out);
+    for (int r = 0; r < nruns; r++) {
+      csv_str(out, runs[r].name);
+      if (isnan(runs[r].T)) fputc(',', out);
+      else fprintf(out, ",%.0f", runs[r].T);
+      fputs(higher ? ",test_accuracy" : ",test_loss", out);
+      for (int c = 0; c < ncols; c++)
+        if (runs[r].epoch[c] > 0)
+          fprintf(out, ",%.6g,%d", runs[r].best[c], runs[r].epoch[c]);
+        else
+          fputs(",,", out);
+      fputc('\n', out);
+    }
+    return;
+  }
+  int ncells = 2 + ncols;
+  int width[2 + MAX_AT_T] = {0};
+  char cell[CELL];
+  fprintf(out, "metric: %s, best over epochs at each evaluation step count "
+               "T_eval (epoch in parentheses)\n",
+          higher ? "test accuracy (%)" : "test loss (mse)");
+  for (int pass = 0; pass < 2; pass++)
+    for (int row = -1; row < nruns; row++) {
+      for (int c = 0; c < ncells; c++) {
+        if (row < 0) {
+          if (c == 0) snprintf(cell, CELL, "run");
+          else if (c == 1) snprintf(cell, CELL, "T_train");
+          else snprintf(cell, CELL, "T_eval=%d", cols[c - 2]);
+        } else {
+          const AtTRun *r = &runs[row];
+          if (c == 0) snprintf(cell, CELL, "%.159s", r->name);
+          else if (c == 1 && isnan(r->T)) snprintf(cell, CELL, "-");
+          else if (c == 1) snprintf(cell, CELL, "%.0f", r->T);
+          else if (r->epoch[c - 2] == 0) snprintf(cell, CELL, "-");
+          else
+            snprintf(cell, CELL, higher ? "%.2f (%d)" : "%.5f (%d)",
+                     r->best[c - 2], r->epoch[c - 2]);
+        }
+        if (pass == 0) {
+          int w = width_of(cell);
+          if (w > width[c]) width[c] = w;
+        } else {
+          if (c > 0) fputs("  ", out);
+          put_cell(out, cell, width[c], c == 0);
+        }
+      }
+      if (pass == 1) fputc('\n', out);
+    }
+}
+
+static int report_by_eval_T(FILE *out, FILE *errf, const char *const *logs,
+                            int nlogs, bool with_dir,
+                            const PcnExperimentOptions *o) {
+  AtTRun *runs = calloc((size_t)nlogs + 1, sizeof *runs);
+  if (!runs) {
+    fprintf(errf, "pcnc report: out of memory\n");
+    return 1;
+  }
+  int cols[MAX_AT_T], ncols = 0, nruns = 0, kind = METRIC_NONE, status = 0;
+  for (int i = 0; i < nlogs; i++) {
+    int k = load_at_T(runs, nruns, cols, &ncols, logs[i], with_dir, errf);
+    if (k < 0) {
+      free(runs[nruns].name);
+      status = 1;
+      continue;
+    }
+    if (k == METRIC_NONE) {
+      fprintf(errf, "pcnc report: %s: no test_loss_at_T or "
+                    "test_accuracy_at_T (run without --eval-T)\n", logs[i]);
+    } else if (kind != METRIC_NONE && k != kind) {
+      fprintf(errf, "pcnc report: %s: logs %s, the others %s: not "
+                    "comparable (skipped)\n",
+              logs[i], k == METRIC_ACC ? "test_accuracy_at_T" : "test_loss_at_T",
+              kind == METRIC_ACC ? "test_accuracy_at_T" : "test_loss_at_T");
+      /* Its cells may have added columns: they stay, empty for the rest. */
+      free(runs[nruns].name);
+      status = 1;
+      continue;
+    } else {
+      kind = k;
+    }
+    nruns++;
+  }
+  if (kind == METRIC_NONE) {
+    fprintf(errf, "pcnc report: no log has test_loss_at_T or "
+                  "test_accuracy_at_T (pcnc run --eval-T LIST writes them)\n");
+    status = 1;
+  } else {
+    qsort(runs, (size_t)nruns, sizeof *runs, at_run_cmp);
+    /* Drop the columns no kept run has a value in (a skipped log's). */
+    int kept = 0;
+    for (int c = 0; c < ncols; c++) {
+      bool any = false;
+      for (int r = 0; r < nruns; r++) any = any || runs[r].epoch[c] > 0;
+      if (!any) continue;
+      cols[kept] = cols[c];
+      for (int r = 0; r < nruns; r++) {
+        runs[r].best[kept] = runs[r].best[c];
+        runs[r].epoch[kept] = runs[r].epoch[c];
+      }
+      kept++;
+    }
+    ncols = kept;
+    print_by_eval_T(out, runs, nruns, cols, ncols, kind == METRIC_ACC, o->csv);
+  }
+  for (int i = 0; i < nruns; i++) free(runs[i].name);
+  free(runs);
+  return status;
+}
+
 int pcn_experiment_report(FILE *out, FILE *errf, const char *const *logs,
                           int nlogs, const PcnExperimentOptions *o) {
   int status = 0;
@@ -487,6 +712,8 @@ int pcn_experiment_report(FILE *out, FILE *errf, const char *const *logs,
     dir_of(logs[i], i ? d : d0, sizeof d);
     if (i && strcmp(d, d0) != 0) with_dir = true;
   }
+  if (o->by_eval_T)
+    return report_by_eval_T(out, errf, logs, nlogs, with_dir, o);
   Run *runs = calloc((size_t)nlogs + 1, sizeof *runs);
   Group *gs = calloc((size_t)nlogs + 1, sizeof *gs);
   Run **slots = calloc((size_t)nlogs + 1, sizeof *slots);
@@ -581,6 +808,13 @@ static void usage(FILE *f) {
       "  --svg FILE      plot the curves (metric against cumulative SMMs,\n"
       "                  one line per run, one color per group)\n"
       "  --truncate      end each plotted curve at its best point (Fig. 6)\n"
+      "  --by-eval-T     instead of the table: one row per run (log) with\n"
+      "                  its training T and, per evaluation step count in\n"
+      "                  the logs' test_loss_at_T (pcnc run --eval-T), the\n"
+      "                  best test loss over epochs (highest accuracy for\n"
+      "                  test_accuracy_at_T) and its epoch; columns are all\n"
+      "                  the step counts seen. With --csv: as CSV. Not with\n"
+      "                  --svg, --truncate or --rel-error\n"
       "  --help          this text\n"
       "\n"
       "A directory argument stands for the *.jsonl files in it.\n"
@@ -666,6 +900,10 @@ int pcn_cmd_report(int argc, char **argv) {
       o.truncate = true;
       continue;
     }
+    if (!strcmp(a, "--by-eval-T")) {
+      o.by_eval_T = true;
+      continue;
+    }
     if (!strcmp(a, "--rel-error") || !strncmp(a, "--rel-error=", 12) ||
         !strcmp(a, "--svg") || !strncmp(a, "--svg=", 6)) {
       bool rel = a[2] == 'r';
@@ -713,6 +951,11 @@ int pcn_cmd_report(int argc, char **argv) {
       status = 1;
       goto out;
     }
+  }
+  if (o.by_eval_T && (o.svg || o.truncate || rel_given)) {
+    fprintf(stderr, "pcnc report: --by-eval-T prints its own table: --svg, "
+                    "--truncate and --rel-error do not apply\n");
+    goto out;
   }
   if (nlogs == 0) {
     fprintf(stderr, "pcnc report: no log files\n");

@@ -28,6 +28,7 @@
 #include "driver.h"
 #include "jsonl.h"
 #include "overrides.h"
+#include "pcn/train.h"
 
 #define MAX_SET 32    /* settings per run */
 #define MAX_GRID 16   /* --grid keys */
@@ -56,6 +57,7 @@ typedef struct Sweep {
   const char *list_path;
   const char *seeds;
   const char *out_dir;
+  const char *eval_T;     /* --eval-T LIST, passed to every run */
   int jobs, max_runs;
   bool dry_run;
   SweepRun *runs;
@@ -80,6 +82,10 @@ static void usage(FILE *f) {
       "  --out DIR             where logs go (default: sweep-<model>)\n"
       "  --max-runs N          launch at most N runs, then stop (resume later)\n"
       "  --dry-run             print the runs and their commands, run nothing\n"
+      "  --eval-T LIST         passed to every run: after each epoch also\n"
+      "                        evaluate at these inference step counts (e.g.\n"
+      "                        3,5,10,20; see pcnc run --help); the summary\n"
+      "                        then adds the pcnc report --by-eval-T table\n"
       "  --model NAME, -I DIR, --data-dir DIR   passed on to pcnc run\n"
       "\n"
       "keys: T, alpha, beta, batch, fraction, seed, epochs, eval_T, momentum\n"
@@ -401,6 +407,10 @@ static char **child_argv(const Sweep *sw, const SweepRun *r, const char *self,
       av[n++] = kv;
     }
   }
+  if (sw->eval_T) {
+    av[n++] = "--eval-T";
+    av[n++] = (char *)sw->eval_T;
+  }
   av[n++] = "--log";
   av[n++] = (char *)log;
   av[n++] = "--quiet";
@@ -575,6 +585,12 @@ static int execute(Sweep *sw, const char *self) {
     pcn_experiment_options_default(&o);
     fflush(stdout);
     if (n > 0) pcn_experiment_report(stdout, stderr, (const char *const *)logs, n, &o);
+    if (n > 0 && sw->eval_T) {
+      printf("\n");
+      o.by_eval_T = true;
+      fflush(stdout);
+      pcn_experiment_report(stdout, stderr, (const char *const *)logs, n, &o);
+    }
     for (int i = 0; i < n; i++) free(logs[i]);
     free(logs);
   }
@@ -616,7 +632,8 @@ int pcn_cmd_sweep(int argc, char **argv) {
     }
     static const char *const names[] = {"--grid", "--list",     "--seeds",
                                         "--set",  "--jobs",     "--out",
-                                        "--max-runs", "--data-dir"};
+                                        "--max-runs", "--data-dir",
+                                        "--eval-T"};
     const char *name = NULL, *val = NULL;
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
       size_t len = strlen(names[k]);
@@ -697,6 +714,16 @@ int pcn_cmd_sweep(int argc, char **argv) {
       sw.out_dir = val;
     } else if (!strcmp(name, "--data-dir")) {
       sw.data_dir = val;
+    } else if (!strcmp(name, "--eval-T")) {
+      /* Checked here once rather than by every run; whether the model
+       * allows it, each run checks (exit 2). */
+      int tmp[PCN_MAX_EVAL_T];
+      char perr[256];
+      if (pcn_eval_T_parse(val, tmp, perr, sizeof perr) < 0) {
+        rc = usage_error("--eval-T: %s", perr);
+        goto out;
+      }
+      sw.eval_T = val;
     }
   }
   if (!sw.co.file) {

@@ -6,7 +6,9 @@
 # every run ends complete and the report table is printed. Also: Ctrl-C
 # forwarding (no .done for interrupted runs, no child left), a failing run
 # (reported, the others go on, exit 1), act= and m=, --list, --dry-run,
-# usage errors, and `pcnc report` on tests/report/ against its golden files.
+# usage errors, --eval-T passed to every run (and the summary's by-eval-T
+# table), and `pcnc report` on tests/report/ against its golden files
+# (also --by-eval-T).
 # Plain grep/awk: python may not be installed where this runs.
 set -u
 PCNC=${1:?usage: sweep_resume.sh PCNC SRC}
@@ -150,6 +152,23 @@ run sweep "$MODEL" --list "$TMP/list" --dry-run
 expect_rc 2 "--list with a bad line"
 expect_grep "$TMP/list:2: expected KEY=VALUE" "$TMP/err" "--list error names file:line"
 
+# --eval-T: passed to every run; the summary adds the by-eval-T table.
+run "${SWEEP[@]}" --eval-T 1,2 --dry-run
+expect_rc 0 "--eval-T dry run"
+expect_grep "^T=2_seed=0( \\(complete\\))?: pcnc run .* --eval-T 1,2 --log $OUT/T=2_seed=0.jsonl --quiet$" \
+  "$TMP/out" "--eval-T passed to the run"
+run "${SWEEP[@]}" --eval-T 1,0 --dry-run
+expect_rc 2 "--eval-T with a bad list"
+expect_grep "^pcnc sweep: --eval-T: '1,0': '0' is not an integer" "$TMP/err" \
+  "--eval-T bad list message"
+run sweep "$SRC/tests/data/generative_blobs.pcn" --grid T=1,3 --set epochs=1 --jobs 1 \
+  --eval-T 2,5 --out "$TMP/g"
+expect_rc 0 "generative sweep with --eval-T"
+n=$(grep -c '"test_loss_at_T":{"2":[0-9.eE+-]*,"5":[0-9.eE+-]*}' "$TMP"/g/*.jsonl | awk -F: '{ s += $2 } END { print s }')
+[ "$n" -eq 2 ] && ok "both runs log test_loss_at_T" || fail "test_loss_at_T in $n of 2 logs"
+expect_grep '^run +T_train +T_eval=2 +T_eval=5$' "$TMP/out" "summary has the by-eval-T table"
+expect_grep '^T=3 +3 +[0-9.]+ \(1\) +[0-9.]+ \(1\)$' "$TMP/out" "by-eval-T row of T=3"
+
 # ---- pcnc report on the fixed logs: the command line gives the golden text ----
 run report "$SRC/tests/report/logs"
 expect_rc 0 "report over tests/report/logs"
@@ -164,6 +183,17 @@ expect_rc 0 "--rel-error"
 expect_grep "^group .* SMMs@1% +SMMs@10%$" "$TMP/out" "--rel-error replaces the defaults"
 run report "$SRC/tests/report/logs" --rel-error 150%
 expect_rc 2 "--rel-error out of range"
+E="$SRC/tests/report/eval_T"
+run report "$E/T=3_seed=0.jsonl" "$E/T=10_seed=0.jsonl" "$E/plain.jsonl" --by-eval-T
+expect_rc 0 "report --by-eval-T"
+diff -u "$SRC/tests/report/expected_eval_T.txt" "$TMP/out" >"$TMP/diff" &&
+  ok "--by-eval-T equals expected_eval_T.txt" ||
+  { fail "--by-eval-T differs from expected_eval_T.txt"; head -20 "$TMP/diff"; }
+run report "$E" --by-eval-T --svg "$TMP/x.svg"
+expect_rc 2 "--by-eval-T with --svg"
+run report "$SRC/tests/report/logs" --by-eval-T
+expect_rc 1 "--by-eval-T over logs without test_loss_at_T"
+expect_grep "no log has test_loss_at_T" "$TMP/err" "--by-eval-T: no data says so"
 run report "$TMP/missing.jsonl"
 expect_rc 1 "missing log"
 run report

@@ -285,6 +285,96 @@ static void test_report_loss(void) {
   free(got);
 }
 
+/* ---- --by-eval-T --------------------------------------------------------- */
+
+/* The by-eval-T table of the logs in tests/report/eval_T, in the order
+ * given; the warnings go to *warn. */
+static char *eval_T_text(bool csv, bool reverse, char **warn) {
+  static const char *const names[] = {"T=3_seed=0.jsonl", "T=10_seed=0.jsonl",
+                                      "plain.jsonl"};
+  char paths[3][512];
+  const char *logs[3];
+  for (int i = 0; i < 3; i++) {
+    snprintf(paths[i], sizeof paths[i], "%s/tests/report/eval_T/%s",
+             pcn_test_source_dir(), names[reverse ? 2 - i : i]);
+    logs[i] = paths[i];
+  }
+  char out[512], errp[512];
+  snprintf(out, sizeof out, "%s/eval_T.out", pcn_test_tmpdir());
+  snprintf(errp, sizeof errp, "%s/eval_T.err", pcn_test_tmpdir());
+  FILE *f = fopen(out, "w"), *e = fopen(errp, "w");
+  CU_ASSERT_PTR_NOT_NULL(f);
+  CU_ASSERT_PTR_NOT_NULL(e);
+  if (!f || !e) return NULL;
+  PcnExperimentOptions o;
+  pcn_experiment_options_default(&o);
+  o.csv = csv;
+  o.by_eval_T = true;
+  CU_ASSERT_EQUAL(pcn_experiment_report(f, e, logs, 3, &o), 0);
+  fclose(f);
+  fclose(e);
+  *warn = slurp(errp);
+  return slurp(out);
+}
+
+static void test_report_eval_T_golden(void) {
+  for (int k = 0; k < 3; k++) {
+    char *warn = NULL;
+    char *t = eval_T_text(k == 1, k == 2, &warn);
+    expect_golden(t, k == 1 ? "expected_eval_T.csv" : "expected_eval_T.txt");
+    CU_ASSERT_PTR_NOT_NULL(warn && strstr(warn, "T=10_seed=0.jsonl:3:"));
+    CU_ASSERT_PTR_NOT_NULL(warn && strstr(warn, "plain.jsonl: no "
+                                                "test_loss_at_T"));
+    free(t);
+    free(warn);
+  }
+}
+
+/* Accuracy: the highest is the best; a loss log beside it is skipped
+ * (status 1) and its step counts add no column; no log with the field at
+ * all is an error. */
+static void test_report_eval_T_accuracy(void) {
+  char a[512], b[512], c[512], out[512];
+  snprintf(a, sizeof a, "%s/acc_at_T.jsonl", pcn_test_tmpdir());
+  snprintf(b, sizeof b, "%s/loss_at_T.jsonl", pcn_test_tmpdir());
+  snprintf(c, sizeof c, "%s/none_at_T.jsonl", pcn_test_tmpdir());
+  snprintf(out, sizeof out, "%s/acc_at_T.out", pcn_test_tmpdir());
+  write_file(a, "{\"epoch\":1,\"test_accuracy\":80,\"test_accuracy_at_T\":"
+                "{\"2\":70,\"8\":81},\"smm\":1,\"T\":4}\n"
+                "{\"epoch\":2,\"test_accuracy\":85,\"test_accuracy_at_T\":"
+                "{\"2\":75.5,\"8\":80},\"smm\":2,\"T\":4}\n");
+  write_file(b, "{\"epoch\":1,\"test_loss\":0.1,\"test_loss_at_T\":"
+                "{\"3\":0.1},\"smm\":1,\"T\":3}\n");
+  write_file(c, "{\"epoch\":1,\"test_loss\":0.1,\"smm\":1,\"T\":3}\n");
+  const char *logs[] = {a, b};
+  PcnExperimentOptions o;
+  pcn_experiment_options_default(&o);
+  o.by_eval_T = true;
+  FILE *f = fopen(out, "w"), *null = fopen("/dev/null", "w");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(null);
+  CU_ASSERT_EQUAL(pcn_experiment_report(f, null, logs, 2, &o), 1);
+  fclose(f);
+  char *got = slurp(out);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+  const char *want =
+      "metric: test accuracy (%), best over epochs at each evaluation step "
+      "count T_eval (epoch in parentheses)\n"
+      "run       T_train   T_eval=2   T_eval=8\n"
+      "acc_at_T        4  75.50 (2)  81.00 (1)\n";
+  if (strcmp(got, want) != 0) {
+    fprintf(stderr, "\n--- want\n%s--- got\n%s", want, got);
+    CU_FAIL("accuracy by-eval-T table");
+  }
+  free(got);
+  const char *none[] = {c};
+  f = fopen(out, "w");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  CU_ASSERT_EQUAL(pcn_experiment_report(f, null, none, 1, &o), 1);
+  fclose(f);
+  fclose(null);
+}
+
 /* ---- SVG ---------------------------------------------------------------- */
 
 /* Checks that every element is closed in order (a small XML well-
@@ -551,6 +641,10 @@ int main(void) {
       {"table and CSV equal the golden files", test_report_golden},
       {"SMMs to reach a target on hand-made curves", test_first_reach},
       {"loss logs: lower is better", test_report_loss},
+      {"--by-eval-T table and CSV equal the golden files",
+       test_report_eval_T_golden},
+      {"--by-eval-T: accuracy, mixed metrics, no data",
+       test_report_eval_T_accuracy},
       {"report --svg: a polyline per run", test_report_svg},
       {NULL, NULL}};
   static const PcnTestCase ov[] = {
