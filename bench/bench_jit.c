@@ -3,6 +3,7 @@
  * T = 5, AdamW), run by hand:
  *
  *     nice build/bench/bench_jit [--batches N] [--ref-batches N] [--jit-only]
+ *                                [--ab VAR=VALUE]
  *
  * Prints seconds per training epoch (300 batches, extrapolated from the
  * batches run) for both backends, the time of the same matrix products
@@ -158,8 +159,10 @@ static void set_data(PcnPlan *p, const float *x, const float *y) {
 int main(int argc, char **argv) {
   int batches = 30, ref_batches = 10;
   bool jit_only = false;
+  const char *ab_env = NULL; /* --ab VAR=VALUE: a second JIT built with it */
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--jit-only")) jit_only = true;
+    else if (i + 1 < argc && !strcmp(argv[i], "--ab")) ab_env = argv[++i];
     else if (i + 1 < argc && !strcmp(argv[i], "--batches")) batches = atoi(argv[++i]);
     else if (i + 1 < argc && !strcmp(argv[i], "--ref-batches")) ref_batches = atoi(argv[++i]);
   }
@@ -227,6 +230,48 @@ int main(int argc, char **argv) {
   set_data(jit, x, y);
   train_batch(jit, BATCH);
   double first = now() - t_start;
+  /* --ab VAR=VALUE: the same model compiled with VAR=VALUE in the
+   * environment (the JIT reads its switches at compile time), its
+   * batches interleaved with the default JIT's (A, B, A, B, ...), so a
+   * machine whose speed drifts within a minute still compares the two. */
+  PcnPlan *jit_b = NULL;
+  if (ab_env) {
+    char *eq = strchr(ab_env, '=');
+    if (!eq) {
+      fprintf(stderr, "bench_jit: --ab wants VAR=VALUE\n");
+      return 2;
+    }
+    char var[128];
+    snprintf(var, sizeof var, "%.*s", (int)(eq - ab_env), ab_env);
+    setenv(var, eq + 1, 1);
+    jit_b = make_plan(s, pcn_backend_jit());
+    unsetenv(var);
+    if (!jit_b) return 1;
+    set_data(jit_b, x, y);
+    train_batch(jit_b, BATCH);
+    int nt = batches - 1;
+    double *ta = calloc((size_t)nt, sizeof *ta), *tb = calloc((size_t)nt, sizeof *tb);
+    if (!ta || !tb) return 1;
+    for (int b = 0; b < nt; b++) {
+      double t0 = now();
+      train_batch(jit, BATCH);
+      ta[b] = now() - t0;
+      t0 = now();
+      train_batch(jit_b, BATCH);
+      tb[b] = now() - t0;
+    }
+    printf("A (default):   %.2f ms/batch, median %.2f, 10th percentile %.2f\n",
+           1e3 * mean(ta, nt), 1e3 * median(ta, nt), 1e3 * quantile(ta, nt, 0.1));
+    printf("B (%s): %.2f ms/batch, median %.2f, 10th percentile %.2f\n", ab_env,
+           1e3 * mean(tb, nt), 1e3 * median(tb, nt), 1e3 * quantile(tb, nt, 0.1));
+    free(ta), free(tb);
+    pcn_plan_destroy(jit_b);
+    pcn_cg_step_plan_free(&sp);
+    pcn_plan_destroy(jit);
+    free(x), free(y);
+    pcn_arena_free(&arena);
+    return 0;
+  }
   /* JIT batches, then (unless --jit-only) the two bare sgemm loops, one
    * batch each in turn with the JIT batches (jit, kept, all, jit, ...),
    * so a background load hits all three alike; each batch timed alone. */
