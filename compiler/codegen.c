@@ -728,6 +728,23 @@ static bool distinct(const int *idx, int k) {
   return true;
 }
 
+/* A prediction buffer nothing reads (only READOUT ever does, in
+ * evaluation): with elide_dead_mu its PREDICTs do not store it. */
+static bool mu_dead(Cg *c, int mu) {
+  if (!c->o || !c->o->elide_dead_mu || mu < 0) return false;
+  const PcnSchedule *s = c->s;
+  for (int p = 0; p < PCN_PROG_COUNT; p++)
+    for (int si = 0; si < s->programs[p].nstages; si++)
+      for (int oi = 0; oi < s->programs[p].stages[si].nops; oi++) {
+        const PcnOp *op = &s->programs[p].stages[si].ops[oi];
+        if (op->kind == PCN_OP_READOUT && op->src == mu) return false;
+        PcnOpAccess x = pcn_op_access(op);
+        for (int i = 0; i < x.nr; i++)
+          if (x.r[i] == mu) return false;
+      }
+  return true;
+}
+
 enum { KP_A, KP_BIAS, KP_H, KP_MU, KP_E, KP_G, KP_DH, KP_N };
 
 /* FORWARD_SET and PREDICT share the walk over rows and columns (the bias
@@ -753,7 +770,7 @@ static LLVMValueRef node_body(Cg *c, PcnActivation act, int cols, bool predict,
   } else {
     LLVMValueRef d;
     LLVMValueRef mu = act_emit(c, act, a, &d);
-    store_at(c, mu, MU, i);
+    if (MU) store_at(c, mu, MU, i);
     LLVMValueRef h = load_at(c, H, i, "h");
     LLVMValueRef e = LLVMBuildFSub(c->b, h, mu, "e");
     store_at(c, e, E, i);
@@ -785,11 +802,11 @@ static LLVMValueRef node_body(Cg *c, PcnActivation act, int cols, bool predict,
  * the pointers. `.hu` (a folded update) takes the step size and writes
  * h - alpha e into H instead of e into DH. */
 static LLVMValueRef node_kernel(Cg *c, PcnActivation act, int cols, bool predict, bool has_bias,
-                                bool has_dh, bool hupd, bool alias_ok) {
+                                bool has_mu, bool has_dh, bool hupd, bool alias_ok) {
   char name[128];
-  kernel_name(c, name, sizeof name, "%s.a%d.c%d%s%s%s", predict ? "predict" : "fwd", (int)act,
-              cols, has_bias ? ".b" : "", hupd ? ".hu" : has_dh ? ".dh" : "",
-              alias_ok ? "" : ".alias");
+  kernel_name(c, name, sizeof name, "%s.a%d.c%d%s%s%s%s", predict ? "predict" : "fwd",
+              (int)act, cols, has_bias ? ".b" : "", hupd ? ".hu" : has_dh ? ".dh" : "",
+              predict && !has_mu ? ".nomu" : "", alias_ok ? "" : ".alias");
   LLVMTypeRef ps[KP_N + 2];
   for (int k = 0; k < KP_N; k++) ps[k] = c->pf32;
   ps[KP_N] = c->i64;
@@ -802,6 +819,7 @@ static LLVMValueRef node_kernel(Cg *c, PcnActivation act, int cols, bool predict
   LLVMValueRef P[KP_N];
   for (int k = 0; k < KP_N; k++) P[k] = LLVMGetParam(made, (unsigned)k);
   if (!has_bias) P[KP_BIAS] = NULL;
+  if (!has_mu) P[KP_MU] = NULL;
   if (!has_dh || hupd) P[KP_DH] = NULL;
   if (!predict) P[KP_MU] = P[KP_E] = P[KP_G] = P[KP_DH] = NULL;
   LLVMValueRef sum = node_body(c, act, cols, predict, P, LLVMGetParam(made, KP_N),
@@ -847,8 +865,10 @@ static void emit_node_op(Cg *c, const PcnOp *op, bool predict, bool nobias, bool
     idx[KP_DH] = op->dh >= 0 ? op->dh : -1;
   }
   if (hupd) idx[KP_DH] = -1;
-  LLVMValueRef kfn = node_kernel(c, nd->act, cols, predict, idx[KP_BIAS] >= 0, idx[KP_DH] >= 0,
-                                 hupd, distinct(idx, KP_N));
+  if (predict && mu_dead(c, op->mu)) idx[KP_MU] = -1;
+  LLVMValueRef kfn = node_kernel(c, nd->act, cols, predict, idx[KP_BIAS] >= 0,
+                                 !predict || idx[KP_MU] >= 0, idx[KP_DH] >= 0, hupd,
+                                 distinct(idx, KP_N));
   LLVMValueRef sum;
   if (!c->o || !c->o->parallel_rows || !act_is_costly(nd->act)) {
     sum = call_node_kernel(c, kfn, idx, cols, NULL, c->n64, hupd);
@@ -923,7 +943,7 @@ static void zero_bytes(Cg *c, LLVMValueRef p, LLVMValueRef bytes) {
 static void emit_predict_zero_e(Cg *c, const PcnOp *op, bool folded) {
   LLVMValueRef bytes = LLVMBuildNSWMul(c->b, c->n64,
                                        ci64(c, 4LL * c->s->graph->nodes[op->node].size), "bytes");
-  LLVMBuildMemCpy(c->b, buffer(c, op->mu), 4, buffer(c, op->h), 4, bytes);
+  if (!mu_dead(c, op->mu)) LLVMBuildMemCpy(c->b, buffer(c, op->mu), 4, buffer(c, op->h), 4, bytes);
   zero_bytes(c, buffer(c, op->e), bytes);
   zero_bytes(c, buffer(c, op->g), bytes);
   if (op->dh >= 0 && !folded) zero_bytes(c, buffer(c, op->dh), bytes);

@@ -114,6 +114,11 @@ typedef struct PcnCgOptions {
    * "folded updates"): fewer passes over h and dh, different rounding
    * from the reference. Ignored with exact_math. */
   bool fold_update;
+  /* PREDICTs skip storing mu where no op of any program reads it (only
+   * READOUT does): one store stream less per node and step. The buffer
+   * then holds stale values, which only a caller reading it directly
+   * would see. */
+  bool elide_dead_mu;
   /* Skip LLVMVerifyModule (the caller verifies, or trusts the builder). */
   bool no_verify;
   /* Kernels (codegen.c, "kernels") with external linkage, so modules

@@ -632,7 +632,8 @@ static void jit_state_free(JitState *js) {
  *   PCN_JIT_EXACT=1     activations through libm and energies in the
  *                       reference's order: bit-identical, not vectorized
  *   PCN_JIT_NOFOLD=1    no folded updates (codegen.c): dh written and
- *                       applied in a pass of its own, as the reference */
+ *                       applied in a pass of its own, as the reference,
+ *                       and every PREDICT stores mu (elide_dead_mu off) */
 static int jit_options(const PcnSchedule *s, PcnCgStepPlan *plan, PcnCgOptions *o) {
   const char *noskip = getenv("PCN_JIT_NOSKIP");
   const char *serial = getenv("PCN_JIT_SERIAL");
@@ -647,6 +648,7 @@ static int jit_options(const PcnSchedule *s, PcnCgStepPlan *plan, PcnCgOptions *
   /* PCN_JIT_THREADS=blas: every product through cblas_sgemm as set. */
   o->exact_math = exact && exact[0] == '1';
   o->fold_update = !(nofold && nofold[0] == '1');
+  o->elide_dead_mu = !o->exact_math && !(nofold && nofold[0] == '1');
   /* Exact mode promises the reference's numbers bit for bit, so its
    * products are the reference's calls: OpenBLAS at one thread rounds
    * some shapes differently from its two threads (measured: the

@@ -197,10 +197,10 @@ static int compare_plans(PcnPlan *ref, PcnPlan *jit, int n, const char *where) {
       for (size_t i = 0; i < count; i++) S = fmax(S, fabs(x[i]));
     }
   for (int b = 0; b < s->nbuffers; b++) {
-    /* dh is scratch between an error and its update: the default JIT
-     * folds the update into the ops that make dh and never writes it
-     * (codegen.c, "folded updates"); h after the update is compared. */
-    if (approx_mode && buffer_is(s, b, PCN_BUF_DH)) continue;
+    /* dh and an unread mu are scratch the default JIT does not write
+     * (codegen.c: folded updates, dead mu); h after the update and e =
+     * h - mu are compared. */
+    if (approx_mode && pcn_test_jit_scratch(s, b)) continue;
     const PcnBuffer *B = &s->buffers[b];
     size_t count = (size_t)(B->batch_rows ? n : B->rows) * B->cols;
     const float *x = pcn_plan_buffer(ref, b), *y = pcn_plan_buffer(jit, b);

@@ -43,3 +43,16 @@ const char *pcn_test_tmpdir(void) {
   }
   return dir;
 }
+
+bool pcn_test_jit_scratch(const PcnSchedule *s, int b) {
+  PcnBufKind kind = s->buffers[b].kind;
+  if (kind == PCN_BUF_DH) return true;
+  if (kind != PCN_BUF_MU) return false;
+  for (int p = 0; p < PCN_PROG_COUNT; p++)
+    for (int si = 0; si < s->programs[p].nstages; si++)
+      for (int oi = 0; oi < s->programs[p].stages[si].nops; oi++)
+        if (s->programs[p].stages[si].ops[oi].kind == PCN_OP_READOUT &&
+            s->programs[p].stages[si].ops[oi].src == b)
+          return false;
+  return true;
+}

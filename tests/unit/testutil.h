@@ -2,8 +2,12 @@
 #ifndef PCN_TESTUTIL_H
 #define PCN_TESTUTIL_H
 
+#include <stdbool.h>
+
 #include <CUnit/Basic.h>
 #include <CUnit/CUnit.h>
+
+#include "pcn/schedule.h"
 
 typedef struct PcnTestCase {
   const char *name;
@@ -21,5 +25,10 @@ const char *pcn_test_source_dir(void);
 /* A fresh temporary directory for this test process (removed at exit is
  * not attempted: tests write only small files). */
 const char *pcn_test_tmpdir(void);
+
+/* Buffers the default JIT does not keep up to date, which differential
+ * tests against the reference skip: dh (folded into the updates) and a
+ * mu no READOUT reads (codegen.h: fold_update, elide_dead_mu). */
+bool pcn_test_jit_scratch(const PcnSchedule *s, int b);
 
 #endif
