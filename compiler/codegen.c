@@ -69,8 +69,6 @@ typedef struct Cg {
   LLVMValueRef f_erff, f_expf, f_expm1f, f_tanhf, f_sgemm, f_helper, f_rows;
   LLVMValueRef f_rtgemm; /* pcn_rt_sgemm (same type as cblas_sgemm) */
   LLVMValueRef f_gemm1t; /* pcn_rt_sgemm_1t (same type) */
-  LLVMValueRef f_gemmbatch; /* pcn_rt_sgemm_batch */
-  LLVMTypeRef job_ty, gemmbatch_ty; /* PcnGemmJob; void (PcnGemmJob *, i32) */
   /* vectorizable math (not exact): intrinsics the approximations use */
   bool fast;
   LLVMValueRef f_fma, f_rint, f_fabs, f_copysign;
@@ -119,8 +117,6 @@ static void declare_externals(Cg *c) {
   c->f_sgemm = declare(c, "cblas_sgemm", c->sgemm_ty);
   if (c->o && c->o->own_gemm_threads) c->f_rtgemm = declare(c, "pcn_rt_sgemm", c->sgemm_ty);
   if (c->o && c->o->skinny_1t) c->f_gemm1t = declare(c, "pcn_rt_sgemm_1t", c->sgemm_ty);
-  if (c->o && c->o->gemm_batch)
-    c->f_gemmbatch = declare(c, "pcn_rt_sgemm_batch", c->gemmbatch_ty);
   c->f_helper = declare(c, "pcn_rt_jit_op", c->helper_ty);
   /* Weak: an embedding program without the pcn runtime links fine and
    * sees NULL here (codegen.h). */
@@ -164,16 +160,6 @@ static void build_types(Cg *c) {
   LLVMTypeRef g[] = {c->i32, c->i32, c->i32, c->i32,  c->i32, c->i32, c->f32,
                      c->pf32, c->i32, c->pf32, c->i32, c->f32, c->pf32, c->i32};
   c->sgemm_ty = LLVMFunctionType(LLVMVoidTypeInContext(x), g, 14, 0);
-  /* PcnGemmJob (codegen.h), field for field. */
-  c->job_ty = LLVMGetTypeByName2(x, "PcnGemmJob");
-  if (!c->job_ty) {
-    c->job_ty = LLVMStructCreateNamed(x, "PcnGemmJob");
-    LLVMTypeRef jf[] = {c->i32,  c->i32,  c->i32,  c->i32, c->i32, c->f32, c->f32, c->pf32,
-                        c->pf32, c->pf32, c->i32, c->i32, c->i32, c->i32, c->i32};
-    LLVMStructSetBody(c->job_ty, jf, 15, 0);
-  }
-  LLVMTypeRef jb[] = {LLVMPointerType(c->job_ty, 0), c->i32};
-  c->gemmbatch_ty = LLVMFunctionType(LLVMVoidTypeInContext(x), jb, 2, 0);
   LLVMTypeRef h[] = {c->pstate, c->i32, c->i32, c->i32, c->i32};
   c->helper_ty = LLVMFunctionType(c->i32, h, 5, 0);
   c->fast = !(c->o && c->o->exact_math);
@@ -549,45 +535,6 @@ static void emit_gemm(Cg *c, const PcnOp *op, int k) {
   if (c->o && c->o->own_gemm_threads) callee = c->f_rtgemm;
   else if (c->o && c->o->skinny_1t && skinny) callee = c->f_gemm1t;
   LLVMBuildCall2(c->b, c->sgemm_ty, callee, args, 14, "");
-}
-
-/* The products ops[0..count) of one stage as one pcn_rt_sgemm_batch()
- * call: a PcnGemmJob array on the stack, filled in op order. */
-static void emit_gemm_batch(Cg *c, const PcnOp *const *ops, const int *ks, int count) {
-  LLVMBuilderRef b = c->b;
-  LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(c->fn), here = LLVMGetInsertBlock(b);
-  LLVMValueRef first = LLVMGetFirstInstruction(entry);
-  if (first) LLVMPositionBuilderBefore(b, first);
-  else LLVMPositionBuilderAtEnd(b, entry);
-  LLVMValueRef jobs = LLVMBuildArrayAlloca(b, c->job_ty, ci32(c, count), "jobs");
-  LLVMPositionBuilderAtEnd(b, here);
-  for (int j = 0; j < count; j++) {
-    const PcnOp *op = ops[j];
-    LLVMValueRef alpha;
-    int cb = gemm_target(c, op, ks[j], &alpha);
-    LLVMValueRef f[15] = {
-        ci32(c, op->trans_a ? CBLAS_TRANS : CBLAS_NO_TRANS),
-        ci32(c, op->trans_b ? CBLAS_TRANS : CBLAS_NO_TRANS),
-        op->m < 0 ? c->n32 : ci32(c, op->m),
-        op->n < 0 ? c->n32 : ci32(c, op->n),
-        op->k < 0 ? c->n32 : ci32(c, op->k),
-        alpha,
-        cf32(c, op->beta),
-        buffer(c, op->a),
-        buffer(c, op->b),
-        buffer(c, cb),
-        ci32(c, c->s->buffers[op->a].cols),
-        ci32(c, c->s->buffers[op->b].cols),
-        ci32(c, c->s->buffers[cb].cols),
-        ci32(c, cb),
-        ci32(c, gemm_is_skinny(op))};
-    LLVMValueRef at = ci64(c, j);
-    LLVMValueRef job = LLVMBuildInBoundsGEP2(b, c->job_ty, jobs, &at, 1, "");
-    for (unsigned k = 0; k < 15; k++)
-      LLVMBuildStore(b, f[k], LLVMBuildStructGEP2(b, c->job_ty, job, k, ""));
-  }
-  LLVMValueRef args[] = {jobs, ci32(c, count)};
-  LLVMBuildCall2(b, c->gemmbatch_ty, c->f_gemmbatch, args, 2, "");
 }
 
 /* sum (double) x[i]^2 over lo <= i < hi of buffer X: eight partial sums
@@ -1157,46 +1104,11 @@ static void emit_program(Cg *c, PcnProgramKind prog, const char *name, const uin
   int k = 0;
   for (int si = 0; si < pr->nstages; si++) {
     const PcnStage *stg = &pr->stages[si];
-    /* The stage's products as one batch when they write two or more C
-     * buffers (gemm_batch): emitted at the first of them. The other ops
-     * of a stage touch none of their buffers (schedule.h), so the order
-     * within the stage does not matter. */
-    const PcnOp *batch[64];
-    int batch_k[64];
-    int nbatch = 0, ncs = 0;
-    if (c->o && c->o->gemm_batch && !stg->fallback) {
-      for (int oi = 0; oi < stg->nops && nbatch < 64; oi++) {
-        const PcnOp *op = &stg->ops[oi];
-        int mode = modes ? modes[k + oi] : PCN_CG_FULL;
-        /* Weight gradients (k = the batch) stay single calls: OpenBLAS
-         * at one thread rounds some shapes differently from two, and
-         * AdamW's first steps turn a rounding difference of a near-zero
-         * gradient entry into a step of +-lr (test_codegen's examples at
-         * batch 4 moved a state of the next batch by 1e-3 that way). */
-        if (op->kind != PCN_OP_GEMM || op->fallback || mode == PCN_CG_SKIP ||
-            (c->o->use_skippable && op->skippable) || op->k < 0)
-          continue;
-        bool seen = false;
-        for (int j = 0; j < nbatch; j++) seen = seen || batch[j]->c == op->c;
-        if (!seen) ncs++;
-        batch_k[nbatch] = k + oi;
-        batch[nbatch++] = op;
-      }
-      int all = 0;
-      for (int oi = 0; oi < stg->nops; oi++) all += stg->ops[oi].kind == PCN_OP_GEMM;
-      if (ncs < 2 || all > 64) nbatch = 0;
-    }
-    bool batch_done = false;
     for (int oi = 0; oi < stg->nops; oi++, k++) {
       const PcnOp *op = &stg->ops[oi];
       int mode = modes ? modes[k] : PCN_CG_FULL;
       if (mode == PCN_CG_SKIP) continue;
       if (c->o && c->o->use_skippable && op->skippable) continue;
-      if (nbatch && op->kind == PCN_OP_GEMM && !op->fallback) {
-        if (!batch_done) emit_gemm_batch(c, batch, batch_k, nbatch);
-        batch_done = true;
-        continue;
-      }
       bool nobias = mode == PCN_CG_NOBIAS;
       int role = c->fold_role[prog] ? c->fold_role[prog][k] : FOLD_NONE;
       /* Folded updates: the update and a ZERO producer are gone. */

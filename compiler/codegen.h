@@ -100,10 +100,6 @@ typedef struct PcnCgOptions {
    * the 10-wide output layer), which ran 1.6-2.4x slower on two threads
    * than on one (bench/README.md). JIT only (not weak). */
   bool skinny_1t;
-  /* The products of one stage into two or more different C buffers go to
-   * pcn_rt_sgemm_batch() as one list (PcnGemmJob), which may run them
-   * concurrently, single-threaded, on two threads. JIT only (not weak). */
-  bool gemm_batch;
   /* Activations through libm (erff, expf, expm1f, tanhf) and energies
    * summed in the reference's order: bit-identical to the reference, but
    * the fused loops stay scalar. Default (false): vectorizable
@@ -135,19 +131,6 @@ double pcn_rt_rows(double (*fn)(PcnJitState *, int64_t, int64_t), PcnJitState *s
                    int64_t cols);
 void pcn_rt_sgemm(int order, int ta, int tb, int m, int n, int k, float alpha, const float *A,
                   int lda, const float *B, int ldb, float beta, float *C, int ldc);
-/* One product of a stage for pcn_rt_sgemm_batch (row-major; ta/tb are
- * CBLAS codes 111/112). Jobs with the same `unit` (their C buffer) run in
- * list order on one thread. The LLVM struct codegen.c builds matches
- * this layout (checked by a unit test). */
-typedef struct PcnGemmJob {
-  int32_t ta, tb, m, n, k;
-  float alpha, beta;
-  const float *A, *B;
-  float *C;
-  int32_t lda, ldb, ldc, unit;
-  int32_t skinny; /* a constant side <= PCN_CG_SKINNY (as emit_gemm decides) */
-} PcnGemmJob;
-void pcn_rt_sgemm_batch(const PcnGemmJob *jobs, int32_t count);
 
 /* cblas_sgemm with OpenBLAS set to one thread for the call (restored
  * after; process-wide, so a concurrent caller may run single-threaded

@@ -321,176 +321,6 @@ void pcn_rt_sgemm_1t(int order, int ta, int tb, int m, int n, int k, float alpha
   if (old > 1) openblas_set_num_threads(old);
 }
 
-/* ---- the products of one stage ------------------------------------------ *
- * Independent products (different C) of a stage can run concurrently,
- * each single-threaded, one per core: on the paper's 200x512x512 shapes
- * two such products took 1.06-1.38 ms against 1.59-1.88 ms for the same
- * two one after the other on OpenBLAS's two threads (best of 30, loaded
- * machine, /tmp micro-benchmark; bench/README.md). Jobs are grouped in
- * units (same C: in list order on one thread, cost m n k); the two
- * largest units left run as a pair, on the caller and the pool's worker
- * with OpenBLAS at one thread, while the smaller has at least PAIR_SHARE
- * of the larger's cost; the units left over (an odd one, the skinny
- * products of the 10-wide layer) run one after the other as single
- * calls would (PCN_JIT_PAIR_SHARE overrides the share; above 1: never). */
-#define PAIR_SHARE 0.5
-
-static void job_sgemm(const PcnGemmJob *j) {
-  cblas_sgemm(CblasRowMajor, j->ta == CBLAS_TRANS_CODE ? CblasTrans : CblasNoTrans,
-              j->tb == CBLAS_TRANS_CODE ? CblasTrans : CblasNoTrans, j->m, j->n, j->k, j->alpha,
-              j->A, j->lda, j->B, j->ldb, j->beta, j->C, j->ldc);
-}
-
-/* PCN_JIT_THREADS=pool: OpenBLAS at one thread while generated code runs
- * (jit_run), every product on our pool (pcn_rt_sgemm, pairs). */
-static bool rt_pool_gemm;
-
-/* One product as emit_gemm would call it (skinny ones single-threaded). */
-static void gemm_one(const PcnGemmJob *j) {
-  if (rt_pool_gemm)
-    pcn_rt_sgemm(101, j->ta, j->tb, j->m, j->n, j->k, j->alpha, j->A, j->lda, j->B, j->ldb,
-                 j->beta, j->C, j->ldc);
-  else if (j->skinny)
-    pcn_rt_sgemm_1t(101, j->ta, j->tb, j->m, j->n, j->k, j->alpha, j->A, j->lda, j->B, j->ldb,
-                    j->beta, j->C, j->ldc);
-  else
-    job_sgemm(j);
-}
-
-typedef struct JobList {
-  const PcnGemmJob *jobs;
-  int idx[64], n;
-} JobList;
-
-static void job_list_run(void *arg) {
-  JobList *l = arg;
-  for (int i = 0; i < l->n; i++) job_sgemm(&l->jobs[l->idx[i]]);
-}
-
-/* May product j run on one thread inside a pair? Only if OpenBLAS at one
- * thread computes exactly what it computes at `threads` (the setting the
- * reference and single calls use): its K blocking can depend on the
- * thread count (measured here: 200x512x784 differs in 80% of entries,
- * 200x512x512 and the weight-gradient shapes are identical), and a
- * rounding difference would make the JIT's numbers depend on whether a
- * product was paired (AdamW's first steps turn that into +-lr on
- * near-zero gradient entries). Probed once per shape on random data
- * (cached; ~1 ms per shape at the first batch). */
-typedef struct ShapeProbe {
-  int ta, tb, m, n, k, threads;
-  bool same;
-} ShapeProbe;
-static ShapeProbe probes[128];
-static int nprobes;
-static pthread_mutex_t probe_mu = PTHREAD_MUTEX_INITIALIZER;
-
-static bool probe_same(const PcnGemmJob *j, int threads) {
-  if (threads <= 1) return true;
-  pthread_mutex_lock(&probe_mu);
-  for (int i = 0; i < nprobes; i++) {
-    const ShapeProbe *p = &probes[i];
-    if (p->ta == j->ta && p->tb == j->tb && p->m == j->m && p->n == j->n && p->k == j->k &&
-        p->threads == threads) {
-      bool same = p->same;
-      pthread_mutex_unlock(&probe_mu);
-      return same;
-    }
-  }
-  size_t na = (size_t)j->m * j->k, nb = (size_t)j->k * j->n, nc = (size_t)j->m * j->n;
-  float *a = malloc(na * sizeof *a), *b = malloc(nb * sizeof *b);
-  float *c1 = malloc(nc * sizeof *c1), *c2 = malloc(nc * sizeof *c2);
-  bool same = false;
-  if (a && b && c1 && c2) {
-    uint32_t x = 12345;
-    for (size_t i = 0; i < na; i++) x = x * 1664525u + 1013904223u, a[i] = (float)(x >> 8) / 16777216.0f - 0.5f;
-    for (size_t i = 0; i < nb; i++) x = x * 1664525u + 1013904223u, b[i] = (float)(x >> 8) / 16777216.0f - 0.5f;
-    PcnGemmJob t = *j;
-    t.A = a, t.B = b, t.beta = 0.0f, t.alpha = 1.0f;
-    t.lda = t.ta == CBLAS_TRANS_CODE ? t.m : t.k;
-    t.ldb = t.tb == CBLAS_TRANS_CODE ? t.k : t.n;
-    t.ldc = t.n;
-    t.C = c1;
-    openblas_set_num_threads(1);
-    job_sgemm(&t);
-    openblas_set_num_threads(threads);
-    t.C = c2;
-    job_sgemm(&t);
-    same = memcmp(c1, c2, nc * sizeof *c1) == 0;
-  }
-  free(a), free(b), free(c1), free(c2);
-  if (nprobes < (int)(sizeof probes / sizeof probes[0]))
-    probes[nprobes++] = (ShapeProbe){j->ta, j->tb, j->m, j->n, j->k, threads, same};
-  pthread_mutex_unlock(&probe_mu);
-  return same;
-}
-
-static double pair_share(void) {
-  static double share = -1;
-  if (share < 0) {
-    const char *e = getenv("PCN_JIT_PAIR_SHARE");
-    share = e && *e ? atof(e) : PAIR_SHARE;
-  }
-  return share;
-}
-
-void pcn_rt_sgemm_batch(const PcnGemmJob *jobs, int32_t count) {
-  if (count < 2 || count > 64) {
-    for (int i = 0; i < count; i++) gemm_one(&jobs[i]);
-    return;
-  }
-  /* Units in order of first appearance, with their cost; a unit with a
-   * product that one thread would round differently cannot pair (cost
-   * -1: sorted last, runs as single calls). */
-  int unit_of[64], nunits = 0, ucode[64];
-  double ucost[64];
-  int threads = openblas_get_num_threads();
-  for (int i = 0; i < count; i++) {
-    int u = 0;
-    while (u < nunits && ucode[u] != jobs[i].unit) u++;
-    if (u == nunits) ucode[nunits] = jobs[i].unit, ucost[nunits++] = 0;
-    unit_of[i] = u;
-    if (ucost[u] >= 0) ucost[u] += (double)jobs[i].m * jobs[i].n * jobs[i].k;
-    if (!jobs[i].skinny && !probe_same(&jobs[i], threads)) ucost[u] = -1;
-  }
-  /* Units by falling cost; the two largest left run as a pair while the
-   * smaller has at least PAIR_SHARE of the larger's work. */
-  int order[64];
-  for (int u = 0; u < nunits; u++) order[u] = u;
-  for (int i = 1; i < nunits; i++)
-    for (int j = i; j > 0 && ucost[order[j]] > ucost[order[j - 1]]; j--) {
-      int t = order[j];
-      order[j] = order[j - 1], order[j - 1] = t;
-    }
-  int p = 0;
-  double share = pair_share();
-  while (p + 1 < nunits && ucost[order[p + 1]] > 0 &&
-         ucost[order[p + 1]] >= share * ucost[order[p]])
-    p += 2;
-  if (p > 0) {
-    int old = threads;
-    if (old > 1) openblas_set_num_threads(1);
-    for (int q = 0; q < p; q += 2) {
-      JobList l[2];
-      for (int t = 0; t < 2; t++) {
-        l[t].jobs = jobs, l[t].n = 0;
-        for (int i = 0; i < count; i++)
-          if (unit_of[i] == order[q + t]) l[t].idx[l[t].n++] = i;
-      }
-      if (pool_pair(job_list_run, &l[0], job_list_run, &l[1])) {
-        job_list_run(&l[0]);
-        job_list_run(&l[1]);
-      }
-    }
-    if (old > 1) openblas_set_num_threads(old);
-  }
-  /* The rest one after the other, as single calls would run. */
-  for (int i = 0; i < count; i++) {
-    bool paired = false;
-    for (int q = 0; q < p; q++) paired = paired || unit_of[i] == order[q];
-    if (!paired) gemm_one(&jobs[i]);
-  }
-}
-
 /* Every C symbol generated code may call. Adding a call in codegen.c
  * means adding its row here, or the entry lookup fails. */
 typedef struct RtSymbol {
@@ -508,7 +338,6 @@ static const RtSymbol rt_symbols[] = {
     {"pcn_rt_rows", (void (*)(void))pcn_rt_rows},
     {"pcn_rt_sgemm", (void (*)(void))pcn_rt_sgemm},
     {"pcn_rt_sgemm_1t", (void (*)(void))pcn_rt_sgemm_1t},
-    {"pcn_rt_sgemm_batch", (void (*)(void))pcn_rt_sgemm_batch},
     /* The optimizer turns zeroing and copying loops into these. */
     {"memset", (void (*)(void))memset},
     {"memcpy", (void (*)(void))memcpy},
@@ -621,13 +450,7 @@ static void jit_state_free(JitState *js) {
  *   PCN_JIT_THREADS=own GEMMs split over our two threads, OpenBLAS set
  *                       to one thread (process-wide)
  *   PCN_JIT_THREADS=blas skinny products (a side <= PCN_CG_SKINNY) too
- *                       with OpenBLAS's threads (default: one thread), and
- *                       a stage's products one after the other
- *   PCN_JIT_THREADS=pair a stage's products through pcn_rt_sgemm_batch,
- *                       which may pair them on two threads (default: one
- *                       after the other; pairs won only on a loaded
- *                       machine: quiet, 21.7 vs 18.3 ms per batch of
- *                       bench_jit, see bench/README.md)
+ *                       with OpenBLAS's threads (default: one thread)
  *   PCN_JIT_THREADS=seq the default, spelled out
  *   PCN_JIT_EXACT=1     activations through libm and energies in the
  *                       reference's order: bit-identical, not vectorized
@@ -644,7 +467,7 @@ static int jit_options(const PcnSchedule *s, PcnCgStepPlan *plan, PcnCgOptions *
   memset(o, 0, sizeof *o);
   o->prefix = "pcn_";
   o->parallel_rows = !(serial && serial[0] == '1');
-  o->own_gemm_threads = threads && (strcmp(threads, "own") == 0 || strcmp(threads, "pool") == 0);
+  o->own_gemm_threads = threads && strcmp(threads, "own") == 0;
   /* PCN_JIT_THREADS=blas: every product through cblas_sgemm as set. */
   o->exact_math = exact && exact[0] == '1';
   o->fold_update = !(nofold && nofold[0] == '1');
@@ -654,8 +477,6 @@ static int jit_options(const PcnSchedule *s, PcnCgStepPlan *plan, PcnCgOptions *
    * some shapes differently from its two threads (measured: the
    * 4x512x784 product of fmnist_fw). */
   o->skinny_1t = !(threads && strcmp(threads, "blas") == 0) && !o->exact_math;
-  o->gemm_batch = o->skinny_1t && threads && strcmp(threads, "pair") == 0;
-  rt_pool_gemm = threads && strcmp(threads, "pool") == 0;
   if (specialize) {
     if (pcn_cg_plan_steps(s, s->smm.T, plan)) return -1;
     o->steps = plan;
@@ -984,7 +805,7 @@ static int jit_compile(JitState *js, const PcnSchedule *s, char *err, size_t err
   js->nfuncs = pcn_cg_nfunctions(&js->opts);
   /* Our pool does the splitting; OpenBLAS threads would only spin. This
    * is process-wide (OpenBLAS has one setting), hence opt-in. */
-  if (js->opts.own_gemm_threads && !rt_pool_gemm) openblas_set_num_threads(1);
+  if (js->opts.own_gemm_threads) openblas_set_num_threads(1);
   js->opts.no_verify = true;
   double t1 = now_seconds();
   tt->setup += t1 - t, t = t1;
@@ -1171,10 +992,7 @@ static int jit_run(PcnPlan *p, void *state, PcnProgramKind prog, int n) {
       return -1;
     }
   }
-  int old_threads = rt_pool_gemm ? openblas_get_num_threads() : 1;
-  if (old_threads > 1) openblas_set_num_threads(1);
   int32_t rc = fn(&js->st, n);
-  if (old_threads > 1) openblas_set_num_threads(old_threads);
   if (rc != 0) {
     /* A failing helper already set the plan's error (pcn_exec_op). */
     if (!pcn_plan_error(p)[0])

@@ -657,82 +657,11 @@ static void test_state_layout(void) {
   CU_ASSERT_EQUAL(LLVMOffsetOfElement(td, ty, 2), offsetof(PcnJitState, plan));
   CU_ASSERT_EQUAL(LLVMOffsetOfElement(td, ty, 3), offsetof(PcnJitState, alpha));
   CU_ASSERT_EQUAL(LLVMOffsetOfElement(td, ty, 4), offsetof(PcnJitState, momentum));
-  /* The product list of pcn_rt_sgemm_batch, field for field. */
-  LLVMTypeRef jt = LLVMGetTypeByName2(ctx, "PcnGemmJob");
-  CU_ASSERT_PTR_NOT_NULL_FATAL(jt);
-  CU_ASSERT_EQUAL(LLVMABISizeOfType(td, jt), sizeof(PcnGemmJob));
-  static const size_t off[] = {
-      offsetof(PcnGemmJob, ta),  offsetof(PcnGemmJob, tb),    offsetof(PcnGemmJob, m),
-      offsetof(PcnGemmJob, n),   offsetof(PcnGemmJob, k),     offsetof(PcnGemmJob, alpha),
-      offsetof(PcnGemmJob, beta), offsetof(PcnGemmJob, A),    offsetof(PcnGemmJob, B),
-      offsetof(PcnGemmJob, C),   offsetof(PcnGemmJob, lda),   offsetof(PcnGemmJob, ldb),
-      offsetof(PcnGemmJob, ldc), offsetof(PcnGemmJob, unit),  offsetof(PcnGemmJob, skinny)};
-  for (unsigned i = 0; i < sizeof off / sizeof off[0]; i++)
-    CU_ASSERT_EQUAL(LLVMOffsetOfElement(td, jt, i), off[i]);
   LLVMDisposeTargetData(td);
   LLVMDisposeModule(m);
   LLVMContextDispose(ctx);
   LLVMDisposeTargetMachine(tm);
   pcn_arena_free(&arena);
-}
-
-/* pcn_rt_sgemm_batch against the same products one after the other:
- * units of one C in list order (beta 0 then beta 1), pairs of equal
- * products (run concurrently), a skinny one, a lone large one. Each
- * product is computed by the same OpenBLAS kernels either way, so the
- * results agree to rounding (bit for bit where the probe let a pair run;
- * 1e-5 relative allows for a shape whose blocking differs by threads). */
-static void test_gemm_batch(void) {
-  enum { NJ = 6 };
-  static const int shape[NJ][5] = {/* m, n, k, ta, tb */
-                                   {64, 96, 80, 0, 0},  {64, 96, 40, 0, 1}, {96, 64, 80, 1, 0},
-                                   {64, 10, 80, 0, 0},  {96, 96, 96, 0, 0}, {64, 96, 80, 0, 0}};
-  static const int unit[NJ] = {0, 0, 1, 2, 3, 4};
-  float *mem[NJ][3], *ref[NJ];
-  PcnGemmJob jobs[NJ];
-  PcnRng r;
-  pcn_rng_init(&r, 7, 7);
-  for (int i = 0; i < NJ; i++) {
-    int m = shape[i][0], n = shape[i][1], k = shape[i][2];
-    mem[i][0] = malloc(sizeof(float) * m * k);
-    mem[i][1] = malloc(sizeof(float) * k * n);
-    for (int q = 0; q < m * k; q++) mem[i][0][q] = (float)pcn_rng_uniform(&r) - 0.5f;
-    for (int q = 0; q < k * n; q++) mem[i][1][q] = (float)pcn_rng_uniform(&r) - 0.5f;
-    jobs[i] = (PcnGemmJob){shape[i][3] ? 112 : 111, shape[i][4] ? 112 : 111, m, n, k, 0.5f,
-                           0.0f, mem[i][0], mem[i][1], NULL,
-                           shape[i][3] ? m : k, shape[i][4] ? k : n, n, unit[i], n <= 32};
-  }
-  jobs[1].beta = 1.0f; /* accumulates onto job 0's C */
-  for (int i = 0; i < NJ; i++) {
-    int m = shape[i][0], n = shape[i][1];
-    if (i == 1) {
-      mem[i][2] = mem[0][2];
-      ref[i] = ref[0];
-    } else {
-      mem[i][2] = calloc((size_t)m * n, sizeof(float));
-      ref[i] = calloc((size_t)m * n, sizeof(float));
-    }
-    jobs[i].C = mem[i][2];
-  }
-  pcn_rt_sgemm_batch(jobs, NJ);
-  for (int i = 0; i < NJ; i++) {
-    PcnGemmJob j = jobs[i];
-    j.C = ref[i];
-    pcn_rt_sgemm_batch(&j, 1); /* a single call */
-  }
-  double worst = 0;
-  for (int i = 0; i < NJ; i++) {
-    if (i == 1) continue;
-    int m = shape[i][0], n = shape[i][1];
-    for (int q = 0; q < m * n; q++)
-      worst = fmax(worst, fabs((double)mem[i][2][q] - ref[i][q]) / (fabs(ref[i][q]) + 1e-3));
-  }
-  printf("\n  worst relative difference %.3g\n", worst);
-  CU_ASSERT(worst < 1e-5);
-  for (int i = 0; i < NJ; i++) {
-    free(mem[i][0]), free(mem[i][1]);
-    if (i != 1) free(mem[i][2]), free(ref[i]);
-  }
 }
 
 /* The harness must be able to fail: a schedule whose activation the JIT
@@ -1003,14 +932,6 @@ static void test_examples_exact(void) {
   set_exact(false);
 }
 
-/* PCN_JIT_THREADS=pair (not the default since it loses on a quiet
- * machine): stages with several products go through pcn_rt_sgemm_batch,
- * which must not change what the models compute. */
-static void test_examples_pairs(void) {
-  setenv("PCN_JIT_THREADS", "pair", 1);
-  test_examples();
-  unsetenv("PCN_JIT_THREADS");
-}
 
 int main(void) {
   set_exact(false);
@@ -1019,7 +940,6 @@ int main(void) {
       {"examples/*.pcn", test_examples},
       {"random graphs, exact mode (libm): bit-identical", test_random_graphs_exact},
       {"examples/*.pcn, exact mode (libm)", test_examples_exact},
-      {"examples/*.pcn, products in pairs (PCN_JIT_THREADS=pair)", test_examples_pairs},
       {"init memory(M): JIT delegates the Hopfield retrieval", test_memory_init},
       {"rows split over threads (large nodes)", test_threaded_rows},
       {"the harness catches a wrong activation", test_harness_catches_mutation},
@@ -1029,8 +949,7 @@ int main(void) {
   static const PcnTestCase module_cases[] = {
       {"approximations against libm (dense sweep)", test_act_approx},
       {"golden IR of the tiny model (tests/codegen/tiny.ll)", test_golden_ir},
-      {"PcnJitState and PcnGemmJob layouts match the LLVM types", test_state_layout},
-      {"product lists (pcn_rt_sgemm_batch) = the products one by one", test_gemm_batch},
+      {"PcnJitState layout matches the LLVM type", test_state_layout},
       {"--emit-llvm output", test_emit_llvm},
       {"object file + header linked by examples/embed", test_embed_object},
       {NULL, NULL}};
