@@ -351,6 +351,18 @@ int main(int argc, char **argv) {
          "%.1f%% of reference time\n",
          100.0 * kept_batch / jit_batch, 100.0 * kept_med / jit_med,
          100.0 * gemm_batch / ref_batch);
+  /* Each JIT batch against the kept-products loop run right after it:
+   * the machine's speed drifts (a neighbour's load comes and goes within
+   * seconds here), and a pair taken 20 ms apart sees the same machine. */
+  double *ratio = calloc((size_t)nt, sizeof *ratio);
+  if (ratio) {
+    for (int b = 0; b < nt; b++) ratio[b] = tk[b] / tj[b];
+    printf("per-batch pairs (JIT batch, then the kept-products loop): products %.1f%% of JIT "
+           "time (median; quartiles %.1f%%-%.1f%%)\n",
+           100.0 * median(ratio, nt), 100.0 * quantile(ratio, nt, 0.25),
+           100.0 * quantile(ratio, nt, 0.75));
+    free(ratio);
+  }
   /* The fastest tenth of the batches: the least disturbed by a load. */
   double jit_p10 = quantile(tj, nt, 0.1), kept_p10 = quantile(tk, nt, 0.1);
   printf("10th percentiles: JIT %.2f ms, sgemm loop (kept) %.2f ms: products %.1f%%\n",

@@ -108,11 +108,13 @@ typedef void (*JobFn)(void *arg);
  * worker costs tens of microseconds on a VM whose idle vCPU halts. So
  * both sides spin briefly (about POOL_SPIN_NS) on the generation counters
  * before they sleep: the worker after a job, catching the next job of the
- * burst, with sched_yield so that it gives its core to OpenBLAS's thread
- * when a product starts (a pause-only spin measured slower than no spin:
- * 19.6-19.8 vs 18.5-18.8 ms per bench_jit batch); the caller, while the
- * worker finishes its half, with pause. PCN_JIT_POOL_SPIN=0 turns both
- * off. */
+ * burst; the caller while the worker finishes its half. Both spin with
+ * sched_yield, so a spinner gives its core to whatever else is runnable
+ * there: OpenBLAS's thread when a product starts, or the other side of
+ * the pool when the scheduler put both on one core. With pause instead,
+ * bench_jit ran in two modes, 17.2 and 18.7-19.0 ms per batch (products
+ * 91% or 82% of the time); with yield the 82% mode was gone in 3 of 4
+ * runs. PCN_JIT_POOL_SPIN=0 turns spinning off. */
 #define POOL_SPIN_NS 30000
 
 static struct {
@@ -129,24 +131,17 @@ static struct {
           PTHREAD_MUTEX_INITIALIZER, 0, 0, NULL, NULL, false, false, 0, 1};
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 
-static inline void cpu_relax(void) {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
-}
-
-/* Spins until *x != not (or == want when want_eq) for about POOL_SPIN_NS;
- * true when it happened. */
-static bool spin_until(_Atomic uint64_t *x, uint64_t v, bool want_eq, bool yield) {
+/* Spins, yielding, until *x differs from v (equals v when want_eq), for
+ * about POOL_SPIN_NS; true when it happened. */
+static bool spin_until(_Atomic uint64_t *x, uint64_t v, bool want_eq) {
   if (!pool.spin) return false;
   struct timespec t0, t;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   for (int i = 0;; i++) {
     uint64_t cur = atomic_load_explicit(x, memory_order_acquire);
     if (want_eq ? cur == v : cur != v) return true;
-    if (yield) sched_yield();
-    else cpu_relax();
-    if ((i & 63) == 63) {
+    sched_yield();
+    if ((i & 7) == 7) {
       clock_gettime(CLOCK_MONOTONIC, &t);
       if ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) > POOL_SPIN_NS)
         return false;
@@ -158,7 +153,7 @@ static void *pool_worker(void *unused) {
   (void)unused;
   uint64_t seen = 0;
   for (;;) {
-    if (!spin_until(&pool.job, seen, false, true)) {
+    if (!spin_until(&pool.job, seen, false)) {
       pthread_mutex_lock(&pool.mu);
       pool.worker_sleeps = true;
       while (atomic_load(&pool.job) == seen) pthread_cond_wait(&pool.wake, &pool.mu);
@@ -203,7 +198,7 @@ static int pool_pair(JobFn mine, void *a, JobFn theirs, void *b) {
   if (pool.worker_sleeps) pthread_cond_signal(&pool.wake);
   pthread_mutex_unlock(&pool.mu);
   mine(a);
-  if (!spin_until(&pool.finished, job, true, false)) {
+  if (!spin_until(&pool.finished, job, true)) {
     pthread_mutex_lock(&pool.mu);
     pool.caller_sleeps = true;
     while (atomic_load(&pool.finished) != job) pthread_cond_wait(&pool.done, &pool.mu);
