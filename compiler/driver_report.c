@@ -160,21 +160,31 @@ static int run_cmp(const void *x, const void *y) {
 
 enum { METRIC_NONE, METRIC_ACC, METRIC_LOSS };
 
+/* Reads the log at path into *log; returns the metric kind of its first
+ * record with acc_key or loss_key (METRIC_NONE: neither), or -1 (said on
+ * errf) when unreadable. */
+static int read_log(const char *path, PcnJsonl *log, const char *acc_key, const char *loss_key,
+                    FILE *errf) {
+  char err[512];
+  if (pcn_jsonl_read(path, log, errf, err, sizeof err) != 0) {
+    fprintf(errf, "pcnc report: %s\n", err);
+    return -1;
+  }
+  int kind = METRIC_NONE;
+  for (int i = 0; i < log->n && kind == METRIC_NONE; i++) {
+    if (pcn_json_get(&log->objs[i], acc_key)) kind = METRIC_ACC;
+    else if (pcn_json_get(&log->objs[i], loss_key)) kind = METRIC_LOSS;
+  }
+  return kind;
+}
+
 /* Loads one log into r. Returns its metric kind, or -1 when unreadable. */
 static int load_run(Run *r, const char *path, bool with_dir, FILE *errf) {
   memset(r, 0, sizeof *r);
   r->path = path;
   PcnJsonl log;
-  char err[512];
-  if (pcn_jsonl_read(path, &log, errf, err, sizeof err) != 0) {
-    fprintf(errf, "pcnc report: %s\n", err);
-    return -1;
-  }
-  int kind = METRIC_NONE;
-  for (int i = 0; i < log.n && kind == METRIC_NONE; i++) {
-    if (pcn_json_get(&log.objs[i], "test_accuracy")) kind = METRIC_ACC;
-    else if (pcn_json_get(&log.objs[i], "test_loss")) kind = METRIC_LOSS;
-  }
+  int kind = read_log(path, &log, "test_accuracy", "test_loss", errf);
+  if (kind < 0) return -1;
   r->epoch = malloc(sizeof *r->epoch * (size_t)(log.n + 1));
   r->metric = malloc(sizeof *r->metric * (size_t)(log.n + 1));
   r->smm = malloc(sizeof *r->smm * (size_t)(log.n + 1));
@@ -521,16 +531,8 @@ static int load_at_T(AtTRun *runs, int r, int *cols, int *ncols,
   memset(run, 0, sizeof *run);
   run->T = NAN;
   PcnJsonl log;
-  char err[512];
-  if (pcn_jsonl_read(path, &log, errf, err, sizeof err) != 0) {
-    fprintf(errf, "pcnc report: %s\n", err);
-    return -1;
-  }
-  int kind = METRIC_NONE;
-  for (int i = 0; i < log.n && kind == METRIC_NONE; i++) {
-    if (pcn_json_get(&log.objs[i], "test_accuracy_at_T")) kind = METRIC_ACC;
-    else if (pcn_json_get(&log.objs[i], "test_loss_at_T")) kind = METRIC_LOSS;
-  }
+  int kind = read_log(path, &log, "test_accuracy_at_T", "test_loss_at_T", errf);
+  if (kind < 0) return -1;
   bool higher = kind == METRIC_ACC;
   bool warned = false;
   for (int i = 0; i < log.n; i++) {

@@ -31,6 +31,18 @@ static char *slurp(const char *path) {
   return s;
 }
 
+/* The file at path holds exactly want; otherwise both are printed and
+ * `what` fails. */
+static void expect_file(const char *path, const char *want, const char *what) {
+  char *got = slurp(path);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+  if (strcmp(got, want) != 0) {
+    fprintf(stderr, "\n--- want\n%s--- got\n%s", want, got);
+    CU_FAIL(what);
+  }
+  free(got);
+}
+
 static void write_file(const char *path, const char *text) {
   FILE *f = fopen(path, "wb");
   CU_ASSERT_PTR_NOT_NULL_FATAL(f);
@@ -271,18 +283,12 @@ static void test_report_loss(void) {
   CU_ASSERT_PTR_NOT_NULL_FATAL(f);
   CU_ASSERT_EQUAL(pcn_experiment_report(f, stderr, logs, 2, &o), 0);
   fclose(f);
-  char *got = slurp(out);
-  CU_ASSERT_PTR_NOT_NULL_FATAL(got);
-  const char *want =
+  expect_file(out,
       "group,n,metric,best_mean,best_std,best_epoch,best_smm,smm_at_2%,"
       "reached_2%,smm_at_50%,reached_50%\n"
       "\"T=2\",1,test_loss,0.101,0,3,30,30,1,30,1\n"
-      "\"T=4\",1,test_loss,0.1,0,2,80,80,1,80,1\n";
-  if (strcmp(got, want) != 0) {
-    fprintf(stderr, "\n--- want\n%s--- got\n%s", want, got);
-    CU_FAIL("loss report");
-  }
-  free(got);
+      "\"T=4\",1,test_loss,0.1,0,2,80,80,1,80,1\n",
+      "loss report");
 }
 
 /* ---- --by-eval-T --------------------------------------------------------- */
@@ -355,18 +361,12 @@ static void test_report_eval_T_accuracy(void) {
   CU_ASSERT_PTR_NOT_NULL_FATAL(null);
   CU_ASSERT_EQUAL(pcn_experiment_report(f, null, logs, 2, &o), 1);
   fclose(f);
-  char *got = slurp(out);
-  CU_ASSERT_PTR_NOT_NULL_FATAL(got);
-  const char *want =
+  expect_file(out,
       "metric: test accuracy (%), best over epochs at each evaluation step "
       "count T_eval (epoch in parentheses)\n"
       "run       T_train   T_eval=2   T_eval=8\n"
-      "acc_at_T        4  75.50 (2)  81.00 (1)\n";
-  if (strcmp(got, want) != 0) {
-    fprintf(stderr, "\n--- want\n%s--- got\n%s", want, got);
-    CU_FAIL("accuracy by-eval-T table");
-  }
-  free(got);
+      "acc_at_T        4  75.50 (2)  81.00 (1)\n",
+      "accuracy by-eval-T table");
   const char *none[] = {c};
   f = fopen(out, "w");
   CU_ASSERT_PTR_NOT_NULL_FATAL(f);
