@@ -38,7 +38,7 @@ static void expect_file(const char *path, const char *want, const char *what) {
   CU_ASSERT_PTR_NOT_NULL_FATAL(got);
   if (strcmp(got, want) != 0) {
     fprintf(stderr, "\n--- want\n%s--- got\n%s", want, got);
-    CU_FAIL(what);
+    CU_assertImplementation(CU_FALSE, __LINE__, what, __FILE__, "", CU_FALSE);
   }
   free(got);
 }
