@@ -8,6 +8,7 @@
 #   scripts/reproduce.sh inits      # random/zero/null/forward across T (Fig. 2)
 #   scripts/reproduce.sh decoder    # Fig. 7: I_mem vs I_0 vs I_N over T_train, T_eval
 #   scripts/reproduce.sh fig8       # Fig. 8 grids and Fig. 7's T_eval column
+#   scripts/reproduce.sh fig7grid   # Fig. 7 left: every T_train x T_eval cell, best over epochs
 #   scripts/reproduce.sh all
 #
 # Every experiment is a resumable `pcnc sweep` (interrupt and rerun freely)
@@ -111,6 +112,31 @@ fig8() {
   done
 }
 
+fig7grid() {
+  # Fig. 7 (left): each T_train in {3, 5, 10, 20} trained once per
+  # initializer and evaluated after every epoch at each T_eval in
+  # {3, 5, 10, 20} (--eval-T), alpha 0.05 for training and evaluation;
+  # pcnc report --by-eval-T gives the best of each cell over the epochs.
+  # Then the acceptance pair's settings: activation and beta for PC-I_mem
+  # at T = 3 and PC-I_0 at T = 20, and delta for PC-I_mem at T_train = 5.
+  decoder_files
+  local grid="--seeds 0 --set alpha=0.05 --set eval_alpha=0.05 --set eval_T=3 --eval-T 3,5,10,20"
+  sweep grid-mem examples/fmnist_decoder_mem.pcn $grid --grid T=3,5,10,20
+  sweep grid-zero "$OUT/decoder_zero.pcn" -I stdlib $grid --grid T=3,5,10,20
+  sweep grid-random "$OUT/decoder_random.pcn" -I stdlib $grid --grid T=3,20
+  "$PCNC" report "$OUT"/grid-{mem,zero,random}/*.jsonl --by-eval-T
+  sweep search-mem-T3 examples/fmnist_decoder_mem.pcn --seeds 0 --list scripts/search/decoder-act-beta.list \
+    --set T=3 --set eval_T=3 --set alpha=0.05 --set eval_alpha=0.05
+  sweep search-zero-T20 "$OUT/decoder_zero.pcn" -I stdlib --seeds 0 --list scripts/search/decoder-act-beta.list \
+    --set T=20 --set eval_T=20 --set alpha=0.1 --set eval_alpha=0.1
+  local d
+  for d in 1 10 50; do
+    sed "s/delta 200;/delta $d;/" examples/fmnist_decoder_mem.pcn >"$OUT/decoder_mem_d$d.pcn"
+    sweep "delta-$d" "$OUT/decoder_mem_d$d.pcn" -I stdlib --seeds 0 --grid alpha=0.05,0.1 \
+      --set T=5 --set eval_T=3 --set eval_alpha=0.05
+  done
+}
+
 case "${1:-all}" in
 table1) table1 ;;
 search) search ;;
@@ -119,6 +145,7 @@ fig8) fig8 ;;
 lowT) lowT ;;
 inits) inits ;;
 decoder) decoder ;;
-all) table1; search; lowT; fig5; inits; decoder; fig8 ;;
-*) echo "usage: $0 table1|search|lowT|fig5|inits|decoder|fig8|all" >&2; exit 2 ;;
+fig7grid) fig7grid ;;
+all) table1; search; lowT; fig5; inits; decoder; fig8; fig7grid ;;
+*) echo "usage: $0 table1|search|lowT|fig5|inits|decoder|fig8|fig7grid|all" >&2; exit 2 ;;
 esac
