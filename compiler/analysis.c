@@ -218,6 +218,44 @@ PcnInitKind pcn_effective_init(const PcnGraph *g, const PcnAnalysis *an,
   return k;
 }
 
+int pcn_first_move_steps(const PcnGraph *g, const PcnAnalysis *an, PcnPhase p, int *step) {
+  int n = g->nnodes;
+  bool *err = calloc((size_t)n + 1, sizeof *err);
+  int *moved = malloc(((size_t)n + 1) * sizeof *moved);
+  if (!err || !moved) {
+    free(err), free(moved);
+    return -1;
+  }
+  const PcnPhaseVerdict *pv = &an->phase[p];
+  for (int v = 0; v < n; v++) {
+    const PcnNode *nd = &g->nodes[v];
+    bool free_node = !pcn_node_clamped(nd, p);
+    bool forward = free_node && pcn_effective_init(g, an, v, p) == PCN_INIT_FORWARD &&
+                   pv->fw_depth && pv->fw_depth[v] > 0;
+    err[v] = nd->nin > 0 && !forward;
+    step[v] = -1;
+  }
+  /* Each step adds at least one node or ends: at most n steps. */
+  for (int t = 1; t <= n; t++) {
+    int nmoved = 0;
+    for (int u = 0; u < n; u++) {
+      const PcnNode *nd = &g->nodes[u];
+      if (step[u] >= 0 || pcn_node_clamped(nd, p)) continue;
+      bool moves = err[u];
+      for (int j = 0; j < nd->nout && !moves; j++) moves = err[g->edges[nd->out_edges[j]].dst];
+      if (moves) step[u] = t, moved[nmoved++] = u;
+    }
+    if (nmoved == 0) break;
+    for (int i = 0; i < nmoved; i++) {
+      const PcnNode *nd = &g->nodes[moved[i]];
+      if (nd->nin > 0) err[moved[i]] = true;
+      for (int j = 0; j < nd->nout; j++) err[g->edges[nd->out_edges[j]].dst] = true;
+    }
+  }
+  free(err), free(moved);
+  return 0;
+}
+
 /* Whole-network verdict (Proposition 3.2) for phase p. */
 static void whole_verdict(const PcnGraph *g, const PcnAnalysis *an, PcnPhase p,
                           PcnPhaseVerdict *pv) {

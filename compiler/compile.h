@@ -48,6 +48,14 @@ const PcnAnalysis *pcn_compilation_analysis(const PcnCompilation *c, int i);
  * inference with 0 steps). Needs c->analyses[model]. (compiler/verdict.c) */
 void pcn_check_model(PcnDiag *d, const PcnCompilation *c, int model);
 
+/* The first node at index >= from that `init memory` sets but that no
+ * inference error reaches within tc's T training steps (its memory then
+ * never learns: Eq. 9's loss is 0), with the warning in msg; -1 when
+ * there is none. pcn_check_model warns with the file's T; pcnc run again
+ * when --set changes T. */
+int pcn_memory_reach_problem(const PcnGraph *g, const PcnAnalysis *an,
+                             const PcnTrainConfig *tc, int from, char *msg, size_t n);
+
 /* Index of the model called `name`, or -1. */
 int pcn_compilation_find_model(const PcnCompilation *c, const char *name);
 

@@ -460,6 +460,12 @@ int pcn_cmd_run(int argc, char **argv) {
     goto out;
   }
   const PcnAnalysis *an = pcn_compilation_analysis(c, mi);
+  /* The compiler warned about memories with the file's T and method. */
+  if (tc.T != c->trains[ti].T || tc.method != c->trains[ti].method) {
+    char msg[400];
+    for (int v = -1; (v = pcn_memory_reach_problem(g, an, &tc, v + 1, msg, sizeof msg)) >= 0;)
+      fprintf(stderr, "pcnc run: warning: %s\n", msg);
+  }
   /* The compiler checked the file's own method and sampling; repeat the
    * checks that an override can break. */
   if (tc.method == PCN_METHOD_BP && !an->is_dag) {

@@ -67,6 +67,49 @@ static void note_cycle_edges(PcnDiag *d, int idx, const PcnGraph *g, const PcnCy
   }
 }
 
+int pcn_memory_reach_problem(const PcnGraph *g, const PcnAnalysis *an,
+                             const PcnTrainConfig *tc, int from, char *msg, size_t n) {
+  if (g->nmemories == 0 || tc->method != PCN_METHOD_PC) return -1;
+  int *step = malloc(((size_t)g->nnodes + 1) * sizeof *step);
+  if (!step || pcn_first_move_steps(g, an, PCN_PHASE_TRAIN, step) != 0) {
+    free(step);
+    return -1;
+  }
+  int found = -1;
+  for (int v = from < 0 ? 0 : from; v < g->nnodes && found < 0; v++) {
+    const PcnNode *nd = &g->nodes[v];
+    if (nd->init.kind != PCN_INIT_MEMORY || nd->clamp_train) continue;
+    if (step[v] >= 0 && step[v] <= tc->T) continue;
+    const char *mem = nd->init.memory >= 0 ? g->memories[nd->init.memory].name : "?";
+    if (step[v] < 0)
+      snprintf(msg, n, "no inference error ever reaches '%s', so memory '%s' never learns "
+               "(Eq. 9's loss is 0)", nd->name, mem);
+    else
+      snprintf(msg, n, "'%s' first moves at inference step %d (errors travel one edge per "
+               "step), but training has T = %d: it keeps its retrieved value, Eq. 9's "
+               "loss is 0 and memory '%s' does not learn", nd->name, step[v], tc->T, mem);
+    found = v;
+  }
+  free(step);
+  return found;
+}
+
+/* A memory learns from h^(T) - h^(0) of its targets (Eq. 9): warn where
+ * a train block's T is too short for any error to reach a target. */
+static void check_memory_reach(PcnDiag *d, const PcnCompilation *c, int model) {
+  const PcnGraph *g = c->models[model];
+  for (int t = 0; t < c->ntrains; t++) {
+    const PcnTrainConfig *tc = &c->trains[t];
+    if (tc->model != model) continue;
+    char msg[400];
+    for (int v = -1; (v = pcn_memory_reach_problem(g, c->analyses[model], tc, v + 1, msg,
+                                                   sizeof msg)) >= 0;) {
+      int idx = pcn_diag_warning(d, init_span(&g->nodes[v]), "%s", msg);
+      pcn_diag_note(d, idx, tc->span, "the train block of '%s' is here", g->name);
+    }
+  }
+}
+
 void pcn_check_model(PcnDiag *d, const PcnCompilation *c, int model) {
   if (!c || model < 0 || model >= c->nmodels || !c->analyses) return;
   const PcnGraph *g = c->models[model];
@@ -166,6 +209,7 @@ void pcn_check_model(PcnDiag *d, const PcnCompilation *c, int model) {
                    g->name, str_get(&s));
     free(s.p);
   }
+  check_memory_reach(d, c, model);
   free(reported);
 }
 

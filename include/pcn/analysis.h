@@ -124,6 +124,19 @@ PcnAnalysis *pcn_analyze(PcnArena *a, const PcnGraph *g);
 PcnInitKind pcn_effective_init(const PcnGraph *g, const PcnAnalysis *an,
                                int node, PcnPhase phase);
 
+/* For each node, the first inference step (1-based) at which its state
+ * can change in phase p, under the schedule's simultaneous (Jacobi)
+ * updates from the phase's initial state; -1 for clamped nodes and nodes
+ * no error reaches. At t = 0 the error is nonzero at every node with
+ * parents that is clamped or not forward-initialized (a forward node has
+ * h = mu exactly); a free node moves at step t when its own error or a
+ * child's was nonzero after step t - 1, and moving makes its own and its
+ * children's errors nonzero. So errors travel one edge per step: on the
+ * paper's decoder (z -> h1 -> h2 -> h3 -> img, img clamped, the h's
+ * forward from z) z first moves at step 4. step: [nnodes]. Returns 0, or
+ * -1 when out of memory (step untouched). */
+int pcn_first_move_steps(const PcnGraph *g, const PcnAnalysis *an, PcnPhase p, int *step);
+
 /* Is node v clamped in phase p? */
 bool pcn_node_clamped(const PcnNode *v, PcnPhase p);
 

@@ -50,12 +50,25 @@ if awk -v l="$mloss" 'BEGIN { exit !(l != "" && l > 0) }'; then
 else
   fail "memory_loss at T = 5: want > 0, got '$mloss'"
 fi
-"$PCNC" run "$MODEL" --quiet --set T=1 --epochs 1 --log "$TMP/t1.jsonl" >/dev/null 2>&1 ||
+"$PCNC" run "$MODEL" --quiet --set T=1 --epochs 1 --log "$TMP/t1.jsonl" >/dev/null 2>"$TMP/t1.err" ||
   fail "pcnc run --set T=1 failed"
 if grep -q '"memory_loss":{"M":0[,}]' "$TMP/t1.jsonl"; then
   ok "memory_loss is 0 when inference never reaches the latent (T = 1)"
 else
   fail "memory_loss at T = 1 should be 0: $(head -c 300 "$TMP/t1.jsonl")"
+fi
+# ... and pcnc run says so when --set makes T that short (the compiler
+# warns with the file's own T: tests/diagnostics/warn_memory_unreached).
+if grep -q "^pcnc run: warning: .*first moves at inference step 2.*T = 1.*memory 'M' does not learn" \
+  "$TMP/t1.err"; then
+  ok "pcnc run warns that the memory cannot learn at T = 1"
+else
+  fail "no memory warning at T = 1: $(head -c 300 "$TMP/t1.err")"
+fi
+if grep -q "warning" "$TMP/err"; then
+  fail "a warning at the file's T = 5: $(head -c 300 "$TMP/err")"
+else
+  ok "no memory warning at T = 5"
 fi
 
 # PNG signature: \x89 P N G

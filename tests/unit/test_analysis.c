@@ -290,6 +290,48 @@ static void test_generative_and_inputs(void) {
   tg_free(&t);
 }
 
+/* pcn_first_move_steps: errors travel one edge per Jacobi step from
+ * where they are nonzero at t = 0. */
+static void test_first_move_steps(void) {
+  /* The paper's decoder: z -> h1 -> h2 -> h3 -> img, img clamped, the h's
+   * forward from z: only img's error is nonzero at t = 0. */
+  TGraph t;
+  tg_init_n(&t, 5);
+  for (int v = 0; v < 4; v++) tg_edge(&t, v, v + 1);
+  for (int v = 1; v <= 3; v++) tg_set_init(&t, v, PCN_INIT_FORWARD);
+  tg_clamp(&t, 4, PCN_CLAMP_IMAGE, true, true);
+  PcnAnalysis *an = pcn_analyze(&t.arena, &t.g);
+  CU_ASSERT_FATAL(an != NULL);
+  int step[5];
+  CU_ASSERT_EQUAL_FATAL(pcn_first_move_steps(&t.g, an, PCN_PHASE_TRAIN, step), 0);
+  static const int want_fw[5] = {4, 3, 2, 1, -1};
+  for (int v = 0; v < 5; v++) CU_ASSERT_EQUAL(step[v], want_fw[v]);
+  /* Zero-initialized h's have errors of their own: everything moves at
+   * once (z too: h1's error is its child's). */
+  for (int v = 1; v <= 3; v++) tg_set_init(&t, v, PCN_INIT_ZERO);
+  an = pcn_analyze(&t.arena, &t.g);
+  CU_ASSERT_EQUAL_FATAL(pcn_first_move_steps(&t.g, an, PCN_PHASE_TRAIN, step), 0);
+  for (int v = 0; v < 4; v++) CU_ASSERT_EQUAL(step[v], 1);
+  CU_ASSERT_EQUAL(step[4], -1);
+  tg_free(&t);
+
+  /* A classifier x -> h1 -> h2 -> y, forward init: in training the label's
+   * error reaches h2 at step 1 and h1 at step 2; in evaluation (y free,
+   * forward) no error exists anywhere and nothing moves. */
+  tg_init_n(&t, 4);
+  for (int v = 0; v < 3; v++) tg_edge(&t, v, v + 1);
+  for (int v = 1; v <= 3; v++) tg_set_init(&t, v, PCN_INIT_FORWARD);
+  tg_clamp(&t, 0, PCN_CLAMP_IMAGE, true, true);
+  tg_clamp(&t, 3, PCN_CLAMP_LABEL, true, false);
+  an = pcn_analyze(&t.arena, &t.g);
+  CU_ASSERT_EQUAL_FATAL(pcn_first_move_steps(&t.g, an, PCN_PHASE_TRAIN, step), 0);
+  static const int want_train[4] = {-1, 2, 1, -1};
+  for (int v = 0; v < 4; v++) CU_ASSERT_EQUAL(step[v], want_train[v]);
+  CU_ASSERT_EQUAL_FATAL(pcn_first_move_steps(&t.g, an, PCN_PHASE_EVAL, step), 0);
+  for (int v = 0; v < 4; v++) CU_ASSERT_EQUAL(step[v], -1);
+  tg_free(&t);
+}
+
 static void test_declared_forward(void) {
   /* x -> h1 -> h2 -> h3 -> h1, h3 -> y; h1..h3 forward: a forward cycle */
   TGraph t;
@@ -548,6 +590,7 @@ int main(void) {
       {"Fig. 9 bottom", test_fig9_bottom},
       {"generative decoder, two inputs", test_generative_and_inputs},
       {"declared forward verdicts", test_declared_forward},
+      {"first inference step that moves each node", test_first_move_steps},
       {"random graphs vs brute force", test_random_brute_force},
       {"100,000 nodes", test_large_graph},
       {"out of memory", test_out_of_memory},
