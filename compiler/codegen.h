@@ -257,6 +257,11 @@ int pcn_jit_act_probe(PcnActivation act, bool exact, const float *x, float *y, f
 /* Writes the module of s to `path` as LLVM IR text: unoptimized, then
  * (after a marker comment line) optimized for the host. For
  * `pcnc run --emit-llvm FILE`. 0 or -1 with a message. */
+/* The options the JIT compiles s with (jit.c: the PCN_JIT_* environment
+ * switches applied), step variants planned into *plan (free it with
+ * pcn_cg_step_plan_free). 0, or -1 when out of memory. */
+int pcn_jit_options(const PcnSchedule *s, PcnCgStepPlan *plan, PcnCgOptions *o);
+
 int pcn_jit_emit_llvm(const PcnSchedule *s, const char *path, char *err,
                       size_t errlen);
 

@@ -452,7 +452,7 @@ static void jit_state_free(JitState *js) {
  *   PCN_JIT_NOFOLD=1    no folded updates (codegen.c): dh written and
  *                       applied in a pass of its own, as the reference,
  *                       and every PREDICT stores mu (elide_dead_mu off) */
-static int jit_options(const PcnSchedule *s, PcnCgStepPlan *plan, PcnCgOptions *o) {
+int pcn_jit_options(const PcnSchedule *s, PcnCgStepPlan *plan, PcnCgOptions *o) {
   const char *noskip = getenv("PCN_JIT_NOSKIP");
   const char *serial = getenv("PCN_JIT_SERIAL");
   const char *threads = getenv("PCN_JIT_THREADS");
@@ -792,7 +792,7 @@ static int jit_compile(JitState *js, const PcnSchedule *s, char *err, size_t err
   const char *kp = getenv("PCN_JIT_KERNEL_OPT");
   const char *kernel_pipeline = kp && *kp ? kp : PCN_JIT_KERNEL_PIPELINE;
 
-  if (jit_options(s, &js->plan, &js->opts)) {
+  if (pcn_jit_options(s, &js->plan, &js->opts)) {
     jit_err(err, errlen, "jit: out of memory");
     return -1;
   }
@@ -1011,7 +1011,7 @@ int pcn_jit_emit_llvm(const PcnSchedule *s, const char *path, char *err, size_t 
   PcnCgStepPlan plan;
   PcnCgOptions o;
   memset(&plan, 0, sizeof plan);
-  if (jit_options(s, &plan, &o)) {
+  if (pcn_jit_options(s, &plan, &o)) {
     jit_err(err, errlen, "jit: out of memory");
     return -1;
   }

@@ -597,19 +597,32 @@ static char *read_text(const char *path) {
   return s;
 }
 
-static void test_golden_ir(void) {
+/* The module of the tiny model, printed, against tests/codegen/NAME
+ * (UPDATE=1 rewrites it): with no options (the six general functions),
+ * and with the JIT's own options (step variants, folded updates, dead
+ * mu, row splitting), so codegen changes show up in review. */
+static void golden_ir(const char *name, bool jit_opts) {
   TG t;
   PcnArena arena;
   PcnSchedule *s = tiny_schedule(&t, &arena);
   CU_ASSERT_PTR_NOT_NULL_FATAL(s);
   char err[256] = "";
+  PcnCgStepPlan plan;
+  PcnCgOptions o;
+  memset(&plan, 0, sizeof plan);
+  if (jit_opts) {
+    static const char *const env[] = {"PCN_JIT_NOSKIP", "PCN_JIT_SERIAL", "PCN_JIT_THREADS",
+                                      "PCN_JIT_EXACT", "PCN_JIT_NOFOLD"};
+    for (unsigned i = 0; i < sizeof env / sizeof env[0]; i++) unsetenv(env[i]);
+    CU_ASSERT_EQUAL_FATAL(pcn_jit_options(s, &plan, &o), 0);
+  }
   LLVMContextRef ctx = LLVMContextCreate();
-  LLVMModuleRef m = pcn_cg_build_module(ctx, s, NULL, err, sizeof err);
+  LLVMModuleRef m = pcn_cg_build_module(ctx, s, jit_opts ? &o : NULL, err, sizeof err);
   if (!m) printf("\n  %s\n", err);
   CU_ASSERT_PTR_NOT_NULL_FATAL(m);
   char *text = LLVMPrintModuleToString(m);
   char path[512];
-  snprintf(path, sizeof path, "%s/tests/codegen/tiny.ll", pcn_test_source_dir());
+  snprintf(path, sizeof path, "%s/tests/codegen/%s", pcn_test_source_dir(), name);
   const char *update = getenv("UPDATE");
   if (update && strcmp(update, "1") == 0) {
     FILE *f = fopen(path, "w");
@@ -622,7 +635,7 @@ static void test_golden_ir(void) {
   CU_ASSERT_PTR_NOT_NULL(want);
   if (want && strcmp(want, text) != 0) {
     char got[600];
-    snprintf(got, sizeof got, "%s/tiny.ll", pcn_test_tmpdir());
+    snprintf(got, sizeof got, "%s/%s", pcn_test_tmpdir(), name);
     FILE *f = fopen(got, "w");
     if (f) fputs(text, f), fclose(f);
     printf("\n  IR differs from %s (got: %s; UPDATE=1 regenerates)\n", path, got);
@@ -632,8 +645,12 @@ static void test_golden_ir(void) {
   LLVMDisposeMessage(text);
   LLVMDisposeModule(m);
   LLVMContextDispose(ctx);
+  pcn_cg_step_plan_free(&plan);
   pcn_arena_free(&arena);
 }
+
+static void test_golden_ir(void) { golden_ir("tiny.ll", false); }
+static void test_golden_ir_jit(void) { golden_ir("tiny_jit.ll", true); }
 
 /* The C struct and the LLVM struct type must have the same layout. */
 static void test_state_layout(void) {
@@ -949,6 +966,7 @@ int main(void) {
   static const PcnTestCase module_cases[] = {
       {"approximations against libm (dense sweep)", test_act_approx},
       {"golden IR of the tiny model (tests/codegen/tiny.ll)", test_golden_ir},
+      {"golden IR with the JIT's options (tests/codegen/tiny_jit.ll)", test_golden_ir_jit},
       {"PcnJitState layout matches the LLVM type", test_state_layout},
       {"--emit-llvm output", test_emit_llvm},
       {"object file + header linked by examples/embed", test_embed_object},
