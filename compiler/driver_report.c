@@ -334,8 +334,10 @@ static void print_table(FILE *out, Group *gs, int ng, bool higher,
   /* Two passes: widths, then text. Row -1 is the header. */
   for (int pass = 0; pass < 2; pass++) {
     if (pass == 1) {
-      fprintf(out, "metric: %s; best overall %.2f (%s)\n", mname, overall,
-              overall_label);
+      /* as the table's cells: accuracy in %.2f, a loss in %.5f */
+      fprintf(out, higher ? "metric: %s; best overall %.2f (%s)\n"
+                          : "metric: %s; best overall %.5f (%s)\n",
+              mname, overall, overall_label);
       fprintf(out, "SMMs@E: training SMMs to first reach %s best overall x "
                    "(1 %s E), mean over the seeds that reach it\n",
               higher ? ">=" : "<=", higher ? "-" : "+");
