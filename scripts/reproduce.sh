@@ -135,6 +135,17 @@ fig7grid() {
     sweep "delta-$d" "$OUT/decoder_mem_d$d.pcn" -I stdlib --seeds 0 --grid alpha=0.05,0.1 \
       --set T=5 --set eval_T=3 --set eval_alpha=0.05
   done
+  # The acceptance pair with delta 1: PC-I_mem at T = 3 against PC-I_0 at
+  # T = 20 around its best setting, then both best settings on seeds 1, 2.
+  sweep accept-mem-d1 "$OUT/decoder_mem_d1.pcn" -I stdlib --seeds 0 \
+    --list scripts/search/decoder-mem-d1-T3.list --set T=3 --set eval_T=3
+  sweep accept-zero "$OUT/decoder_zero.pcn" -I stdlib --seeds 0 \
+    --list scripts/search/decoder-zero-T20.list --set T=20 --set eval_T=20
+  sweep accept-mem-d1-seeds "$OUT/decoder_mem_d1.pcn" -I stdlib --seeds 1,2 --set T=3 \
+    --set eval_T=3 --list <(printf 'alpha=0.05 eval_alpha=0.05 beta=5e-4\nalpha=0.05 eval_alpha=0.05 beta=1e-3\n')
+  sweep accept-zero-seeds "$OUT/decoder_zero.pcn" -I stdlib --seeds 1,2 --set T=20 --set eval_T=20 \
+    --set alpha=0.1 --set eval_alpha=0.1 --set beta=5e-4
+  "$PCNC" report "$OUT"/accept-*/*.jsonl
 }
 
 case "${1:-all}" in
