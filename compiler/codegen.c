@@ -88,6 +88,9 @@ typedef struct Cg {
    * write; NULL when nothing folds */
   uint8_t *fold_role[PCN_PROG_COUNT];
   int *fold_h[PCN_PROG_COUNT];
+  /* [nbuffers], over all programs (scan_reads): read by some op (or a
+   * READOUT), and read by some op other than an update (dh) */
+  bool *read_any, *read_not_by_update;
 } Cg;
 
 static int program_nops(const PcnSchedule *s, PcnProgramKind prog);
@@ -678,18 +681,7 @@ static bool distinct(const int *idx, int k) {
 /* A prediction buffer nothing reads (only READOUT ever does, in
  * evaluation): with elide_dead_mu its PREDICTs do not store it. */
 static bool mu_dead(Cg *c, int mu) {
-  if (!c->o || !c->o->elide_dead_mu || mu < 0) return false;
-  const PcnSchedule *s = c->s;
-  for (int p = 0; p < PCN_PROG_COUNT; p++)
-    for (int si = 0; si < s->programs[p].nstages; si++)
-      for (int oi = 0; oi < s->programs[p].stages[si].nops; oi++) {
-        const PcnOp *op = &s->programs[p].stages[si].ops[oi];
-        if (op->kind == PCN_OP_READOUT && op->src == mu) return false;
-        PcnOpAccess x = pcn_op_access(op);
-        for (int i = 0; i < x.nr; i++)
-          if (x.r[i] == mu) return false;
-      }
-  return true;
+  return c->o && c->o->elide_dead_mu && mu >= 0 && c->read_any && !c->read_any[mu];
 }
 
 enum { KP_A, KP_BIAS, KP_H, KP_MU, KP_E, KP_G, KP_DH, KP_N };
@@ -1464,38 +1456,41 @@ void pcn_cg_function_name(const PcnCgOptions *o, int k, char *out, size_t n) {
  * differs from the reference's h - alpha (e + a g W^T), so exact_math
  * leaves it off. */
 
-static bool op_touches(const PcnOp *op, int b, bool writes_only) {
-  PcnOpAccess x = pcn_op_access(op);
-  for (int i = 0; i < x.nw; i++)
-    if (x.w[i] == b) return true;
-  if (!writes_only)
-    for (int i = 0; i < x.nr; i++)
-      if (x.r[i] == b) return true;
-  return false;
-}
-
-/* Does some op of some program read buffer d other than as the dh of an
- * update or the C of an accumulating product? */
-static bool dh_read_elsewhere(const PcnSchedule *s, int d) {
+/* Fills c->read_any and c->read_not_by_update (left NULL when out of
+ * memory: then nothing folds and every mu is stored). */
+static void scan_reads(Cg *c) {
+  const PcnSchedule *s = c->s;
+  bool *any = calloc((size_t)s->nbuffers + 1, sizeof *any);
+  bool *other = calloc((size_t)s->nbuffers + 1, sizeof *other);
+  if (!any || !other) {
+    free(any), free(other);
+    return;
+  }
   for (int p = 0; p < PCN_PROG_COUNT; p++)
     for (int si = 0; si < s->programs[p].nstages; si++)
       for (int oi = 0; oi < s->programs[p].stages[si].nops; oi++) {
         const PcnOp *op = &s->programs[p].stages[si].ops[oi];
-        if (op->kind == PCN_OP_UPDATE_H) continue;
-        if (op->kind == PCN_OP_GEMM) {
-          if (op->a == d || op->b == d) return true;
-          continue;
-        }
+        if (op->kind == PCN_OP_READOUT && op->src >= 0) any[op->src] = true;
         PcnOpAccess x = pcn_op_access(op);
-        for (int i = 0; i < x.nr; i++)
-          if (x.r[i] == d) return true;
+        for (int i = 0; i < x.nr; i++) {
+          any[x.r[i]] = true;
+          if (op->kind != PCN_OP_UPDATE_H) other[x.r[i]] = true;
+        }
       }
-  return false;
+  c->read_any = any;
+  c->read_not_by_update = other;
+}
+
+/* Is op an error product that can accumulate into h instead of d? */
+static bool accumulates(const PcnOp *op, int d) {
+  return op->kind == PCN_OP_GEMM && op->c == d && op->beta == 1.0f && !op->fallback &&
+         !op->alpha_over_batch;
 }
 
 /* Do the step variants of sp allow folding the update u with producer p
- * and its products (ops strictly between them writing dh)? */
-static bool fold_fits_variants(const PcnCgStepPlan *sp, const PcnOp *const *ops, int p, int u) {
+ * and its products acc[0..nacc)? */
+static bool fold_fits_variants(const PcnCgStepPlan *sp, const PcnOp *const *ops, int p, int u,
+                               const int *acc, int nacc) {
   for (int t = 0; sp && t < sp->T; t++) {
     const uint8_t *md = sp->step_modes + (size_t)t * sp->nstep_ops;
     const uint8_t *ze = sp->step_zero_e + (size_t)t * sp->nstep_ops;
@@ -1508,57 +1503,88 @@ static bool fold_fits_variants(const PcnCgStepPlan *sp, const PcnOp *const *ops,
     }
     /* the update is skipped (dh proved zero): so must be its parts */
     if (predict && md[p] != PCN_CG_SKIP && md[p] != PCN_CG_ZERO_E) return false;
-    for (int i = p + 1; i < u; i++)
-      if (ops[i]->kind == PCN_OP_GEMM && ops[i]->c == ops[u]->dh && md[i] != PCN_CG_SKIP)
-        return false;
+    for (int i = 0; i < nacc; i++)
+      if (md[acc[i]] != PCN_CG_SKIP) return false;
   }
   return true;
 }
 
 /* Fills c->fold_role[prog] / c->fold_h[prog] (left NULL when nothing
- * folds or out of memory: then nothing is folded, which is correct). */
+ * folds or out of memory: then nothing is folded, which is correct).
+ * Linear in the program's size: each buffer's list of the ops that touch
+ * it (in program order) is built once, and a candidate looks only at the
+ * lists of its h and dh, whose lengths are the node's degree. */
 static void plan_fold(Cg *c, PcnProgramKind prog) {
   const PcnSchedule *s = c->s;
-  int nops = program_nops(s, prog);
-  if (nops == 0) return;
+  int nops = program_nops(s, prog), nb = s->nbuffers;
+  if (nops == 0 || !c->read_not_by_update) return;
   const PcnOp **ops = malloc((size_t)nops * sizeof *ops);
   uint8_t *role = calloc((size_t)nops, 1);
   int *target = malloc((size_t)nops * sizeof *target);
-  if (!ops || !role || !target) goto fail;
+  int *start = calloc((size_t)nb + 2, sizeof *start);
+  int *fill = calloc((size_t)nb + 1, sizeof *fill);
+  int *list = NULL, *acc = NULL;
+  if (!ops || !role || !target || !start || !fill) goto fail;
   int k = 0;
   for (int si = 0; si < s->programs[prog].nstages; si++)
     for (int oi = 0; oi < s->programs[prog].stages[si].nops; oi++)
       ops[k++] = &s->programs[prog].stages[si].ops[oi];
+  /* touch lists: start[b] .. start[b + 1] in list, op indices ascending */
+  for (int pass = 0; pass < 2; pass++) {
+    for (k = 0; k < nops; k++) {
+      PcnOpAccess x = pcn_op_access(ops[k]);
+      int bs[12], n = 0;
+      for (int i = 0; i < x.nr; i++) bs[n++] = x.r[i];
+      for (int i = 0; i < x.nw; i++) bs[n++] = x.w[i];
+      for (int i = 0; i < n; i++) {
+        bool dup = false;
+        for (int j = 0; j < i; j++) dup = dup || bs[j] == bs[i];
+        if (dup) continue;
+        if (pass == 0) start[bs[i] + 1]++;
+        else list[start[bs[i]] + fill[bs[i]]++] = k;
+      }
+    }
+    if (pass == 0) {
+      for (int b = 0; b < nb; b++) start[b + 1] += start[b];
+      list = malloc(((size_t)start[nb] + 1) * sizeof *list);
+      acc = malloc(((size_t)start[nb] + 1) * sizeof *acc);
+      if (!list || !acc) goto fail;
+    }
+  }
   const PcnCgStepPlan *sp = prog == PCN_PROG_TRAIN_STEP && c->o ? c->o->steps : NULL;
   bool any = false;
   for (int u = 0; u < nops; u++) {
     const PcnOp *U = ops[u];
     if (U->kind != PCN_OP_UPDATE_H || U->vel >= 0 || U->fallback || U->dh < 0) continue;
-    int d = U->dh, h = U->h, p = -1;
-    bool ok = true;
-    for (int i = u - 1; i >= 0 && ok && p < 0; i--) {
-      const PcnOp *o = ops[i];
-      if (o->kind == PCN_OP_GEMM && o->c == d)
-        ok = o->beta == 1.0f && !o->fallback && !o->alpha_over_batch && o->a != h && o->b != h;
-      else if (op_touches(o, d, true))
-        p = i;
+    int d = U->dh, h = U->h, p = -1, nacc = 0;
+    bool ok = !c->read_not_by_update[d];
+    /* back from u through dh's list: error products, then the producer */
+    int i = start[d + 1] - 1;
+    while (i >= start[d] && list[i] >= u) i--;
+    for (; ok && i >= start[d]; i--) {
+      const PcnOp *o = ops[list[i]];
+      if (o->kind == PCN_OP_GEMM && o->c == d) {
+        ok = accumulates(o, d);
+        acc[nacc++] = list[i];
+      } else {
+        p = list[i];
+        break;
+      }
     }
     if (!ok || p < 0) continue;
     const PcnOp *P = ops[p];
     if (P->fallback || !((P->kind == PCN_OP_PREDICT && P->dh == d && P->h == h) ||
                          (P->kind == PCN_OP_ZERO && P->dst == d)))
       continue;
-    for (int i = p + 1; i < u && ok; i++)
-      if (!(ops[i]->kind == PCN_OP_GEMM && ops[i]->c == d))
-        ok = !op_touches(ops[i], h, false) && !op_touches(ops[i], d, false);
-    if (!ok || dh_read_elsewhere(s, d) || !fold_fits_variants(sp, ops, p, u)) continue;
+    /* nothing between the producer and the update touches h */
+    for (int j = start[h]; j < start[h + 1] && ok; j++) ok = list[j] <= p || list[j] >= u;
+    if (!ok || !fold_fits_variants(sp, ops, p, u, acc, nacc)) continue;
     role[p] = FOLD_PRODUCER, role[u] = FOLD_UPDATE;
     target[p] = target[u] = h;
-    for (int i = p + 1; i < u; i++)
-      if (ops[i]->kind == PCN_OP_GEMM && ops[i]->c == d) role[i] = FOLD_ACCUM, target[i] = h;
+    for (int j = 0; j < nacc; j++) role[acc[j]] = FOLD_ACCUM, target[acc[j]] = h;
     any = true;
   }
-  free(ops);
+  free(ops), free(start), free(fill), free(list), free(acc);
   if (!any) {
     free(role), free(target);
     return;
@@ -1567,7 +1593,7 @@ static void plan_fold(Cg *c, PcnProgramKind prog) {
   c->fold_h[prog] = target;
   return;
 fail:
-  free(ops), free(role), free(target);
+  free(ops), free(role), free(target), free(start), free(fill), free(list), free(acc);
 }
 
 /* Emits entry function k (pcn_cg_function_name) into c->mod. */
@@ -1594,6 +1620,7 @@ static void cg_begin(Cg *c, LLVMContextRef ctx, const PcnSchedule *s, const PcnC
   c->b = LLVMCreateBuilderInContext(ctx);
   build_types(c);
   build_alias_scopes(c);
+  if (o && (o->fold_update || o->elide_dead_mu)) scan_reads(c);
   if (o && o->fold_update && !o->exact_math) {
     plan_fold(c, PCN_PROG_TRAIN_STEP);
     plan_fold(c, PCN_PROG_EVAL_STEP);
@@ -1603,6 +1630,7 @@ static void cg_begin(Cg *c, LLVMContextRef ctx, const PcnSchedule *s, const PcnC
 static void cg_end(Cg *c) {
   LLVMDisposeBuilder(c->b);
   for (int p = 0; p < PCN_PROG_COUNT; p++) free(c->fold_role[p]), free(c->fold_h[p]);
+  free(c->read_any), free(c->read_not_by_update);
   free(c->scope_of);
   free(c->noalias_of);
 }
