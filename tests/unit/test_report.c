@@ -183,15 +183,18 @@ static const char *const fixed_logs[] = {
     "T=5_alpha=0.1_seed=2.jsonl", "act=leaky_relu_eval_T=3_seed=0.jsonl"};
 #define NFIXED 6
 
-/* Runs the report over the fixed logs (in the order given by perm) and
- * returns its output. */
-static char *report_text(bool csv, const int *perm, const char *svg,
-                         bool truncate) {
-  char paths[NFIXED][512];
-  const char *logs[NFIXED];
-  for (int i = 0; i < NFIXED; i++) {
-    snprintf(paths[i], sizeof paths[i], "%s/tests/report/logs/%s",
-             pcn_test_source_dir(), fixed_logs[perm ? perm[i] : i]);
+/* Runs pcn_experiment_report with o over tests/report/DIR/names[k] for k
+ * = order[i] (order NULL: as given); returns its status and the texts it
+ * wrote to its output and error streams (NULL when a file failed). */
+static int run_report(const char *dir, const char *const *names, int n, const int *order,
+                      const PcnExperimentOptions *o, char **text, char **warn) {
+  char paths[8][512];
+  const char *logs[8];
+  *text = *warn = NULL;
+  if (n > 8) return -1;
+  for (int i = 0; i < n; i++) {
+    snprintf(paths[i], sizeof paths[i], "%s/tests/report/%s/%s", pcn_test_source_dir(), dir,
+             names[order ? order[i] : i]);
     logs[i] = paths[i];
   }
   char out[512], errp[512];
@@ -200,21 +203,34 @@ static char *report_text(bool csv, const int *perm, const char *svg,
   FILE *f = fopen(out, "w"), *e = fopen(errp, "w");
   CU_ASSERT_PTR_NOT_NULL(f);
   CU_ASSERT_PTR_NOT_NULL(e);
-  if (!f || !e) return NULL;
+  if (!f || !e) {
+    if (f) fclose(f);
+    if (e) fclose(e);
+    return -1;
+  }
+  int rc = pcn_experiment_report(f, e, logs, n, o);
+  fclose(f);
+  fclose(e);
+  *text = slurp(out);
+  *warn = slurp(errp);
+  return rc;
+}
+
+/* Runs the report over the fixed logs (in the order given by perm) and
+ * returns its output. */
+static char *report_text(bool csv, const int *perm, const char *svg,
+                         bool truncate) {
   PcnExperimentOptions o;
   pcn_experiment_options_default(&o);
   o.csv = csv;
   o.svg = svg;
   o.truncate = truncate;
-  int rc = pcn_experiment_report(f, e, logs, NFIXED, &o);
-  fclose(f);
-  fclose(e);
-  CU_ASSERT_EQUAL(rc, 0);
+  char *text, *warn;
+  CU_ASSERT_EQUAL(run_report("logs", fixed_logs, NFIXED, perm, &o, &text, &warn), 0);
   /* The truncated last line of one log is reported with file:line. */
-  char *warn = slurp(errp);
   CU_ASSERT_PTR_NOT_NULL(warn && strstr(warn, "T=5_alpha=0.1_seed=2.jsonl:5:"));
   free(warn);
-  return slurp(out);
+  return text;
 }
 
 static void expect_golden(const char *got, const char *golden) {
@@ -298,29 +314,15 @@ static void test_report_loss(void) {
 static char *eval_T_text(bool csv, bool reverse, char **warn) {
   static const char *const names[] = {"T=3_seed=0.jsonl", "T=10_seed=0.jsonl",
                                       "plain.jsonl"};
-  char paths[3][512];
-  const char *logs[3];
-  for (int i = 0; i < 3; i++) {
-    snprintf(paths[i], sizeof paths[i], "%s/tests/report/eval_T/%s",
-             pcn_test_source_dir(), names[reverse ? 2 - i : i]);
-    logs[i] = paths[i];
-  }
-  char out[512], errp[512];
-  snprintf(out, sizeof out, "%s/eval_T.out", pcn_test_tmpdir());
-  snprintf(errp, sizeof errp, "%s/eval_T.err", pcn_test_tmpdir());
-  FILE *f = fopen(out, "w"), *e = fopen(errp, "w");
-  CU_ASSERT_PTR_NOT_NULL(f);
-  CU_ASSERT_PTR_NOT_NULL(e);
-  if (!f || !e) return NULL;
+  static const int backwards[] = {2, 1, 0};
   PcnExperimentOptions o;
   pcn_experiment_options_default(&o);
   o.csv = csv;
   o.by_eval_T = true;
-  CU_ASSERT_EQUAL(pcn_experiment_report(f, e, logs, 3, &o), 0);
-  fclose(f);
-  fclose(e);
-  *warn = slurp(errp);
-  return slurp(out);
+  char *text;
+  CU_ASSERT_EQUAL(run_report("eval_T", names, 3, reverse ? backwards : NULL, &o, &text, warn),
+                  0);
+  return text;
 }
 
 static void test_report_eval_T_golden(void) {
