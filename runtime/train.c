@@ -138,6 +138,17 @@ static int collect_clamps(PcnTrainer *t, PcnPhase phase,
   return 0;
 }
 
+/* Inserts v into the ascending list (*n entries); -1 when v is there. */
+static int eval_T_insert(int *list, int *n, int v) {
+  int k = *n;
+  while (k > 0 && list[k - 1] > v) k--;
+  if (k > 0 && list[k - 1] == v) return -1;
+  memmove(list + k + 1, list + k, (size_t)(*n - k) * sizeof *list);
+  list[k] = v;
+  (*n)++;
+  return 0;
+}
+
 PcnTrainer *pcn_trainer_new(const PcnTrainSpec *spec,
                             const PcnTrainOptions *opt, char *err,
                             size_t errlen) {
@@ -168,22 +179,16 @@ PcnTrainer *pcn_trainer_new(const PcnTrainSpec *spec,
     if (pcn_eval_T_supported(g, spec->schedule, ec, err, errlen) != 0)
       goto fail;
     for (int i = 0; i < t->opt.n_eval_T; i++) {
-      int v = t->opt.eval_T[i], k = t->n_eval_T;
+      int v = t->opt.eval_T[i];
       if (v < 1 || v > PCN_MAX_STEPS) {
         set_err(err, errlen, "evaluation step count %d is not in [1, %d]", v,
                 PCN_MAX_STEPS);
         goto fail;
       }
-      while (k > 0 && t->eval_T[k - 1] > v) {
-        t->eval_T[k] = t->eval_T[k - 1];
-        k--;
-      }
-      if (k > 0 && t->eval_T[k - 1] == v) {
+      if (eval_T_insert(t->eval_T, &t->n_eval_T, v) != 0) {
         set_err(err, errlen, "evaluation step count %d is given twice", v);
         goto fail;
       }
-      t->eval_T[k] = v;
-      t->n_eval_T++;
     }
   }
   t->opt.eval_T = NULL; /* the caller's array need not outlive the call */
@@ -508,18 +513,10 @@ int pcn_eval_T_parse(const char *list, int *out, char *err, size_t errlen) {
       set_err(err, errlen, "'%s': at most %d values", list, PCN_MAX_EVAL_T);
       return -1;
     }
-    /* Insert in order; a duplicate is an error. */
-    int k = n;
-    while (k > 0 && out[k - 1] > (int)v) {
-      out[k] = out[k - 1];
-      k--;
-    }
-    if (k > 0 && out[k - 1] == (int)v) {
+    if (eval_T_insert(out, &n, (int)v) != 0) {
       set_err(err, errlen, "'%s': %ld is given twice", list, v);
       return -1;
     }
-    out[k] = (int)v;
-    n++;
     if (!e) break;
     s = e + 1;
   }
