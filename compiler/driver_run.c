@@ -277,6 +277,17 @@ done:
   return rc;
 }
 
+/* One --eval-only result line; T > 0 names the evaluation's steps. */
+static void print_loaded(const PcnEvalConfig *ec, int epoch, double acc,
+                         double loss, int T) {
+  if (ec->metric == PCN_METRIC_ACCURACY)
+    printf("epoch %d (loaded): test accuracy %.2f%%", epoch, acc);
+  else
+    printf("epoch %d (loaded): test mse %.9g", epoch, loss);
+  if (T > 0) printf(" (eval_T %d)", T);
+  printf("\n");
+}
+
 int pcn_cmd_run(int argc, char **argv) {
   PcnCommonOpts co;
   memset(&co, 0, sizeof co);
@@ -551,27 +562,18 @@ int pcn_cmd_run(int argc, char **argv) {
       fprintf(stderr, "pcnc run: %s\n", err);
       goto out;
     }
-    /* The result is the point of the command: printed even with --quiet. */
-    if (ec->metric == PCN_METRIC_ACCURACY)
-      printf("epoch %d (loaded): test accuracy %.2f%%\n", info.start_epoch,
-             acc);
-    else
-      printf("epoch %d (loaded): test mse %.9g (eval_T %d)\n",
-             info.start_epoch, loss, ec->T);
+    /* The result is the point of the command: printed even with --quiet.
+     * An accuracy by a forward pass has no eval_T to name. */
+    print_loaded(ec, info.start_epoch, acc, loss,
+                 ec->metric == PCN_METRIC_ACCURACY ? 0 : ec->T);
     /* --eval-T: the same at each listed step count (ascending). */
     for (int i = 0; i < n_eval_T; i++) {
-      int T = eval_T[i];
-      if (pcn_trainer_evaluate_T(trainer, T, &acc, &loss, err, sizeof err) !=
-          0) {
+      if (pcn_trainer_evaluate_T(trainer, eval_T[i], &acc, &loss, err,
+                                 sizeof err) != 0) {
         fprintf(stderr, "pcnc run: %s\n", err);
         goto out;
       }
-      if (ec->metric == PCN_METRIC_ACCURACY)
-        printf("epoch %d (loaded): test accuracy %.2f%% (eval_T %d)\n",
-               info.start_epoch, acc, T);
-      else
-        printf("epoch %d (loaded): test mse %.9g (eval_T %d)\n",
-               info.start_epoch, loss, T);
+      print_loaded(ec, info.start_epoch, acc, loss, eval_T[i]);
     }
     if (images_path) {
       if (save_images(trainer, eds ? eds : tds, images_path) != 0) goto out;
