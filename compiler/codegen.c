@@ -681,7 +681,8 @@ static bool distinct(const int *idx, int k) {
 /* A prediction buffer nothing reads (only READOUT ever does, in
  * evaluation): with elide_dead_mu its PREDICTs do not store it. */
 static bool mu_dead(Cg *c, int mu) {
-  return c->o && c->o->elide_dead_mu && mu >= 0 && c->read_any && !c->read_any[mu];
+  return c->o && c->o->elide_dead_mu && !c->o->exact_math && mu >= 0 && c->read_any &&
+         !c->read_any[mu];
 }
 
 enum { KP_A, KP_BIAS, KP_H, KP_MU, KP_E, KP_G, KP_DH, KP_N };
@@ -759,7 +760,7 @@ static LLVMValueRef node_kernel(Cg *c, PcnActivation act, int cols, bool predict
   for (int k = 0; k < KP_N; k++) P[k] = LLVMGetParam(made, (unsigned)k);
   if (!has_bias) P[KP_BIAS] = NULL;
   if (!has_mu) P[KP_MU] = NULL;
-  if (!has_dh || hupd) P[KP_DH] = NULL;
+  if (!has_dh) P[KP_DH] = NULL; /* also for .hu: the caller passes no dh */
   if (!predict) P[KP_MU] = P[KP_E] = P[KP_G] = P[KP_DH] = NULL;
   LLVMValueRef sum = node_body(c, act, cols, predict, P, LLVMGetParam(made, KP_N),
                                hupd ? LLVMGetParam(made, KP_N + 1) : NULL);

@@ -113,7 +113,7 @@ typedef struct PcnCgOptions {
   /* PREDICTs skip storing mu where no op of any program reads it (only
    * READOUT does): one store stream less per node and step. The buffer
    * then holds stale values, which only a caller reading it directly
-   * would see. */
+   * would see. Ignored with exact_math (which keeps every buffer). */
   bool elide_dead_mu;
   /* Skip LLVMVerifyModule (the caller verifies, or trusts the builder). */
   bool no_verify;

@@ -465,8 +465,7 @@ int pcn_jit_options(const PcnSchedule *s, PcnCgStepPlan *plan, PcnCgOptions *o) 
   o->own_gemm_threads = threads && strcmp(threads, "own") == 0;
   /* PCN_JIT_THREADS=blas: every product through cblas_sgemm as set. */
   o->exact_math = exact && exact[0] == '1';
-  o->fold_update = !(nofold && nofold[0] == '1');
-  o->elide_dead_mu = !o->exact_math && !(nofold && nofold[0] == '1');
+  o->fold_update = o->elide_dead_mu = !(nofold && nofold[0] == '1');
   /* Exact mode promises the reference's numbers bit for bit, so its
    * products are the reference's calls: OpenBLAS at one thread rounds
    * some shapes differently from its two threads (measured: the
