@@ -112,9 +112,9 @@ typedef void (*JobFn)(void *arg);
  * sched_yield, so a spinner gives its core to whatever else is runnable
  * there: OpenBLAS's thread when a product starts, or the other side of
  * the pool when the scheduler put both on one core. With pause instead,
- * bench_jit ran in two modes, 17.2 and 18.7-19.0 ms per batch (products
- * 91% or 82% of the time); with yield the 82% mode was gone in 3 of 4
- * runs. PCN_JIT_POOL_SPIN=0 turns spinning off. */
+ * bench_jit ran in two modes, batch medians 17.2-17.3 or 18.7-18.8 ms
+ * (products 91% or 82% of the time); with yield the 82% mode was gone in
+ * 3 of 4 runs. PCN_JIT_POOL_SPIN=0 turns spinning off. */
 #define POOL_SPIN_NS 30000
 
 static struct {
