@@ -85,8 +85,11 @@ static void train_batch(PcnPlan *p, int n) {
 }
 
 /* The GEMMs one training batch issues, as a bare loop on p's buffers:
- * all of them (sp NULL), or those the JIT's step variants keep. */
-static void gemm_only_batch(PcnPlan *p, const PcnSchedule *s, int n, const PcnCgStepPlan *sp) {
+ * all of them (sp NULL), or those the JIT's step variants keep; each
+ * called as the JIT calls it under options o (pcn_cg_gemm_call), or
+ * plain cblas_sgemm on OpenBLAS's threads as set (o NULL). */
+static void gemm_only_batch(PcnPlan *p, const PcnSchedule *s, int n, const PcnCgStepPlan *sp,
+                            const PcnCgOptions *o) {
   static const PcnProgramKind progs[] = {PCN_PROG_TRAIN_INIT, PCN_PROG_TRAIN_STEP,
                                          PCN_PROG_TRAIN_LEARN};
   for (int pi = 0; pi < 3; pi++) {
@@ -103,11 +106,23 @@ static void gemm_only_batch(PcnPlan *p, const PcnSchedule *s, int n, const PcnCg
           const PcnOp *op = &pr->stages[si].ops[oi];
           if (op->kind != PCN_OP_GEMM || (md && md[k] == PCN_CG_SKIP)) continue;
           int m = op->m < 0 ? n : op->m, nn = op->n < 0 ? n : op->n, kk = op->k < 0 ? n : op->k;
-          cblas_sgemm(CblasRowMajor, op->trans_a ? CblasTrans : CblasNoTrans,
-                      op->trans_b ? CblasTrans : CblasNoTrans, m, nn, kk, op->alpha,
-                      pcn_plan_buffer(p, op->a), s->buffers[op->a].cols,
-                      pcn_plan_buffer(p, op->b), s->buffers[op->b].cols, op->beta,
-                      pcn_plan_buffer(p, op->c), s->buffers[op->c].cols);
+          PcnCgGemmCall how = o ? pcn_cg_gemm_call(o, op) : PCN_CG_GEMM_BLAS;
+          void (*call)(int, int, int, int, int, int, float, const float *, int, const float *,
+                       int, float, float *, int) = how == PCN_CG_GEMM_SPLIT ? pcn_rt_sgemm
+                                                   : how == PCN_CG_GEMM_1T  ? pcn_rt_sgemm_1t
+                                                                            : NULL;
+          if (call)
+            call(CblasRowMajor, op->trans_a ? CblasTrans : CblasNoTrans,
+                 op->trans_b ? CblasTrans : CblasNoTrans, m, nn, kk, op->alpha,
+                 pcn_plan_buffer(p, op->a), s->buffers[op->a].cols, pcn_plan_buffer(p, op->b),
+                 s->buffers[op->b].cols, op->beta, pcn_plan_buffer(p, op->c),
+                 s->buffers[op->c].cols);
+          else
+            cblas_sgemm(CblasRowMajor, op->trans_a ? CblasTrans : CblasNoTrans,
+                        op->trans_b ? CblasTrans : CblasNoTrans, m, nn, kk, op->alpha,
+                        pcn_plan_buffer(p, op->a), s->buffers[op->a].cols,
+                        pcn_plan_buffer(p, op->b), s->buffers[op->b].cols, op->beta,
+                        pcn_plan_buffer(p, op->c), s->buffers[op->c].cols);
         }
     }
   }
@@ -272,25 +287,34 @@ int main(int argc, char **argv) {
     pcn_arena_free(&arena);
     return 0;
   }
-  /* JIT batches, then (unless --jit-only) the two bare sgemm loops, one
-   * batch each in turn with the JIT batches (jit, kept, all, jit, ...),
-   * so a background load hits all three alike; each batch timed alone. */
+  /* JIT batches, then (unless --jit-only) the two bare product loops
+   * issued as the JIT issues them (pcn_cg_gemm_call: by default split
+   * over the pool with OpenBLAS at one thread, as in jit_run), one batch
+   * each in turn with the JIT batches (jit, kept, all, jit, ...), so a
+   * background load hits all three alike; each batch timed alone. */
+  PcnCgStepPlan jp = {0};
+  PcnCgOptions jo;
+  if (pcn_jit_options(s, &jp, &jo)) return 1;
+  int blas_threads = openblas_get_num_threads();
   int nt = batches - 1;
   double *tj = calloc((size_t)nt, sizeof *tj), *tk = calloc((size_t)nt, sizeof *tk),
-         *ta = calloc((size_t)nt, sizeof *ta);
-  if (!tj || !tk || !ta) return 1;
+         *ta = calloc((size_t)nt, sizeof *ta), *tb = calloc((size_t)nt, sizeof *tb);
+  if (!tj || !tk || !ta || !tb) return 1;
+  const PcnCgStepPlan *kept_plan = jo.steps ? &sp : NULL;
   double t0;
   for (int b = 0; b < nt; b++) {
     t0 = now();
     train_batch(jit, BATCH);
     tj[b] = now() - t0;
     if (jit_only) continue;
+    if (jo.own_gemm_threads) openblas_set_num_threads(1);
     t0 = now();
-    gemm_only_batch(jit, s, BATCH, &sp);
+    gemm_only_batch(jit, s, BATCH, kept_plan, &jo);
     tk[b] = now() - t0;
     t0 = now();
-    gemm_only_batch(jit, s, BATCH, NULL);
+    gemm_only_batch(jit, s, BATCH, NULL, &jo);
     ta[b] = now() - t0;
+    if (jo.own_gemm_threads) openblas_set_num_threads(blas_threads);
   }
   double jit_batch = mean(tj, nt), jit_med = median(tj, nt);
   /* Evaluation compiles on first use: time one evaluation batch. */
@@ -306,15 +330,27 @@ int main(int argc, char **argv) {
            "(median %.2f)\n",
            compile, first, 1e3 * jit_batch, 1e3 * jit_med);
     pcn_cg_step_plan_free(&sp);
+    pcn_cg_step_plan_free(&jp);
     pcn_plan_destroy(jit);
+    free(tj), free(tk), free(ta), free(tb);
     free(x);
     free(y);
     pcn_arena_free(&arena);
     return 0;
   }
+  /* The kept products as plain cblas_sgemm calls on OpenBLAS's own
+   * threads, in a block of their own: interleaved, OpenBLAS's workers
+   * would still spin (about 0.1 s after each product) beside the JIT's
+   * pool and slow its batches. */
+  for (int b = 0; b < nt; b++) {
+    t0 = now();
+    gemm_only_batch(jit, s, BATCH, kept_plan, NULL);
+    tb[b] = now() - t0;
+  }
 
   double gemm_batch = mean(ta, nt), kept_batch = mean(tk, nt);
   double gemm_med = median(ta, nt), kept_med = median(tk, nt);
+  double plain_med = median(tb, nt);
 
   PcnPlan *ref = make_plan(s, &pcn_backend_ref);
   if (!ref) return 1;
@@ -324,6 +360,9 @@ int main(int argc, char **argv) {
   for (int b = 0; b < ref_batches; b++) train_batch(ref, BATCH);
   double ref_batch = (now() - t0) / ref_batches;
 
+  const char *issued = jo.own_gemm_threads ? "split over the JIT's two threads"
+                       : jo.skinny_1t      ? "OpenBLAS threads, skinny on one"
+                                           : "OpenBLAS threads";
   printf("model 784-512-512-512-512-10 gelu, forward init, batch %d, T %d, AdamW\n", BATCH,
          T_STEPS);
   printf("JIT compile (prepare):                    %.3f s\n", compile);
@@ -343,14 +382,19 @@ int main(int argc, char **argv) {
          1e3 * jit_batch, jit_batch * EPOCH_BATCHES, nt, 1e3 * jit_med);
   printf("reference:  %.2f ms/batch  %.2f s/epoch (%d batches timed)\n", 1e3 * ref_batch,
          ref_batch * EPOCH_BATCHES, ref_batches);
-  printf("sgemm loop, all products of the schedule: %.2f ms/batch  %.2f s/epoch (median %.2f)\n",
+  printf("sgemm loops, products issued as the JIT issues them (%s):\n", issued);
+  printf("  all products of the schedule: %.2f ms/batch  %.2f s/epoch (median %.2f)\n",
          1e3 * gemm_batch, gemm_batch * EPOCH_BATCHES, 1e3 * gemm_med);
-  printf("sgemm loop, products the JIT keeps:       %.2f ms/batch  %.2f s/epoch (median %.2f)\n",
+  printf("  products the JIT keeps:       %.2f ms/batch  %.2f s/epoch (median %.2f)\n",
          1e3 * kept_batch, kept_batch * EPOCH_BATCHES, 1e3 * kept_med);
-  printf("matrix products: %.1f%% of JIT time (its own products; medians %.1f%%), "
+  printf("sgemm loop, products the JIT keeps, plain cblas_sgemm on OpenBLAS's %d threads "
+         "(a block after the JIT's): median %.2f ms/batch\n",
+         blas_threads, 1e3 * plain_med);
+  printf("matrix products: %.1f%% of JIT time (its own products, as issued; medians %.1f%%), "
          "%.1f%% of reference time\n",
          100.0 * kept_batch / jit_batch, 100.0 * kept_med / jit_med,
          100.0 * gemm_batch / ref_batch);
+  printf("  against the plain OpenBLAS loop: %.1f%% (medians)\n", 100.0 * plain_med / jit_med);
   /* Each JIT batch against the kept-products loop run right after it:
    * the machine's speed drifts (a neighbour's load comes and goes within
    * seconds here), and a pair taken 20 ms apart sees the same machine. */
@@ -367,6 +411,8 @@ int main(int argc, char **argv) {
   double jit_p10 = quantile(tj, nt, 0.1), kept_p10 = quantile(tk, nt, 0.1);
   printf("10th percentiles: JIT %.2f ms, sgemm loop (kept) %.2f ms: products %.1f%%\n",
          1e3 * jit_p10, 1e3 * kept_p10, 100.0 * kept_p10 / jit_p10);
+  free(tb);
+  pcn_cg_step_plan_free(&jp);
   free(tj), free(tk), free(ta);
   pcn_cg_step_plan_free(&sp);
   pcn_plan_destroy(jit);

@@ -501,6 +501,12 @@ static bool gemm_is_skinny(const PcnOp *op) {
          (op->k >= 0 && op->k <= PCN_CG_SKINNY);
 }
 
+PcnCgGemmCall pcn_cg_gemm_call(const PcnCgOptions *o, const PcnOp *op) {
+  if (o && o->own_gemm_threads) return PCN_CG_GEMM_SPLIT;
+  if (o && o->skinny_1t && gemm_is_skinny(op)) return PCN_CG_GEMM_1T;
+  return PCN_CG_GEMM_BLAS;
+}
+
 static LLVMValueRef phase_param(Cg *c, unsigned field, const char *name);
 
 /* A product's C buffer and alpha as emitted: a product folded into an
@@ -533,10 +539,10 @@ static void emit_gemm(Cg *c, const PcnOp *op, int k) {
                          buffer(c, op->b), ci32(c, B->cols),
                          cf32(c, op->beta),
                          buffer(c, cb), ci32(c, C->cols)};
-  LLVMValueRef callee = c->f_sgemm;
-  bool skinny = gemm_is_skinny(op);
-  if (c->o && c->o->own_gemm_threads) callee = c->f_rtgemm;
-  else if (c->o && c->o->skinny_1t && skinny) callee = c->f_gemm1t;
+  PcnCgGemmCall how = pcn_cg_gemm_call(c->o, op);
+  LLVMValueRef callee = how == PCN_CG_GEMM_SPLIT ? c->f_rtgemm
+                        : how == PCN_CG_GEMM_1T  ? c->f_gemm1t
+                                                 : c->f_sgemm;
   LLVMBuildCall2(c->b, c->sgemm_ty, callee, args, 14, "");
 }
 

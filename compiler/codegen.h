@@ -93,7 +93,8 @@ typedef struct PcnCgOptions {
    * (gelu, tanh, sigmoid, elu) over threads through pcn_rt_rows(). */
   bool parallel_rows;
   /* Call pcn_rt_sgemm (rows of C split over two single-threaded sgemm
-   * calls) instead of cblas_sgemm. JIT only (not weak). */
+   * calls; the caller keeps OpenBLAS at one thread) instead of
+   * cblas_sgemm. JIT only (not weak). */
   bool own_gemm_threads;
   /* Call pcn_rt_sgemm_1t (OpenBLAS at one thread for the call) for
    * products with a side of at most PCN_CG_SKINNY (a constant m, n or k:
@@ -121,6 +122,12 @@ typedef struct PcnCgOptions {
    * built separately (pcn_cg_build_part) can call them. */
   bool kernels_external;
 } PcnCgOptions;
+
+/* How emitted code calls a product: cblas_sgemm as OpenBLAS is set,
+ * pcn_rt_sgemm (split over the pool), or pcn_rt_sgemm_1t. bench_jit
+ * issues its bare product loops the same way. */
+typedef enum { PCN_CG_GEMM_BLAS, PCN_CG_GEMM_SPLIT, PCN_CG_GEMM_1T } PcnCgGemmCall;
+PcnCgGemmCall pcn_cg_gemm_call(const PcnCgOptions *o, const PcnOp *op);
 
 /* The row splitter generated code calls (jit.c): runs fn(st, r0, r1) on
  * disjoint row ranges covering [0, n) on up to PCN_RT_THREADS threads

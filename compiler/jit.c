@@ -88,6 +88,9 @@ int32_t pcn_rt_jit_op(PcnJitState *st, int32_t prog, int32_t stage, int32_t op, 
   }
   const PcnOp *o = &s->programs[prog].stages[stage].ops[op];
   if (o->kind == PCN_OP_OPT_STEP && !o->fallback && opt_step_split(p, s, o) == 0) return 0;
+  /* Runtime ops (memories, GATE) keep OpenBLAS at jit_run's one thread:
+   * a product on its threads would leave its workers spinning (about
+   * 0.1 s) beside our pool's. */
   return pcn_exec_op(p, (PcnProgramKind)prog, o, n);
 }
 
@@ -97,9 +100,12 @@ int32_t pcn_rt_jit_op(PcnJitState *st, int32_t prog, int32_t stage, int32_t op, 
  * against milliseconds of libm or BLAS work. Calls from several threads
  * at once are serialized by `busy` (trylock: the loser runs the whole job
  * itself). pcn_rt_rows() splits elementwise rows; pcn_rt_sgemm() splits
- * the rows of C over two single-threaded sgemm calls, used when the JIT
- * owns the cores (PCN_JIT_THREADS=own: OpenBLAS set to one thread, so its
- * spinning workers do not compete with ours). */
+ * the rows of C over two single-threaded sgemm calls: by default the JIT
+ * owns the cores, with OpenBLAS at one thread while generated code runs
+ * (jit_run), so no third thread spins beside ours. Measured against
+ * OpenBLAS's two threads (PCN_JIT_THREADS=seq), the split products are
+ * as fast when OpenBLAS is at its best and do not share its slow mode
+ * (bench/README.md, "Products on the pool"). */
 typedef double (*RowsFn)(PcnJitState *, int64_t, int64_t);
 typedef void (*JobFn)(void *arg);
 
@@ -442,11 +448,12 @@ static void jit_state_free(JitState *js) {
  * for measurements (and as escape hatches):
  *   PCN_JIT_NOSKIP=1    no step specialization (every op every step)
  *   PCN_JIT_SERIAL=1    elementwise rows on the calling thread only
- *   PCN_JIT_THREADS=own GEMMs split over our two threads, OpenBLAS set
- *                       to one thread (process-wide)
- *   PCN_JIT_THREADS=blas skinny products (a side <= PCN_CG_SKINNY) too
- *                       with OpenBLAS's threads (default: one thread)
- *   PCN_JIT_THREADS=seq the default, spelled out
+ *   PCN_JIT_THREADS=own the default, spelled out: GEMMs split over our
+ *                       two threads, OpenBLAS at one thread while
+ *                       generated code runs (jit_run)
+ *   PCN_JIT_THREADS=seq GEMMs one after the other on OpenBLAS's threads,
+ *                       skinny ones (a side <= PCN_CG_SKINNY) on one
+ *   PCN_JIT_THREADS=blas every GEMM on OpenBLAS's threads
  *   PCN_JIT_EXACT=1     activations through libm and energies in the
  *                       reference's order: bit-identical, not vectorized
  *   PCN_JIT_NOFOLD=1    no folded updates (codegen.c): dh written and
@@ -462,15 +469,19 @@ int pcn_jit_options(const PcnSchedule *s, PcnCgStepPlan *plan, PcnCgOptions *o) 
   memset(o, 0, sizeof *o);
   o->prefix = "pcn_";
   o->parallel_rows = !(serial && serial[0] == '1');
-  o->own_gemm_threads = threads && strcmp(threads, "own") == 0;
-  /* PCN_JIT_THREADS=blas: every product through cblas_sgemm as set. */
   o->exact_math = exact && exact[0] == '1';
+  /* Products split over our pool by default; PCN_JIT_THREADS=seq or
+   * =blas leave them to OpenBLAS's threads (blas: every product through
+   * cblas_sgemm as set). */
+  bool blas_threads = threads && (strcmp(threads, "seq") == 0 || strcmp(threads, "blas") == 0);
+  o->own_gemm_threads = !blas_threads && !o->exact_math;
   o->fold_update = o->elide_dead_mu = !(nofold && nofold[0] == '1');
   /* Exact mode promises the reference's numbers bit for bit, so its
    * products are the reference's calls: OpenBLAS at one thread rounds
    * some shapes differently from its two threads (measured: the
    * 4x512x784 product of fmnist_fw). */
-  o->skinny_1t = !(threads && strcmp(threads, "blas") == 0) && !o->exact_math;
+  o->skinny_1t = !(threads && strcmp(threads, "blas") == 0) && !o->exact_math &&
+                 !o->own_gemm_threads;
   if (specialize) {
     if (pcn_cg_plan_steps(s, s->smm.T, plan)) return -1;
     o->steps = plan;
@@ -797,9 +808,6 @@ static int jit_compile(JitState *js, const PcnSchedule *s, char *err, size_t err
   }
   js->specialized = js->opts.steps != NULL;
   js->nfuncs = pcn_cg_nfunctions(&js->opts);
-  /* Our pool does the splitting; OpenBLAS threads would only spin. This
-   * is process-wide (OpenBLAS has one setting), hence opt-in. */
-  if (js->opts.own_gemm_threads) openblas_set_num_threads(1);
   js->opts.no_verify = true;
   double t1 = now_seconds();
   tt->setup += t1 - t, t = t1;
@@ -986,7 +994,13 @@ static int jit_run(PcnPlan *p, void *state, PcnProgramKind prog, int n) {
       return -1;
     }
   }
+  /* Our pool splits the products (own_gemm_threads): OpenBLAS runs one
+   * thread while generated code runs, so its spinning workers do not
+   * compete with ours, and the caller's setting comes back after. */
+  int outer = js->opts.own_gemm_threads ? openblas_get_num_threads() : 1;
+  if (outer > 1) openblas_set_num_threads(1);
   int32_t rc = fn(&js->st, n);
+  if (outer > 1) openblas_set_num_threads(outer);
   if (rc != 0) {
     /* A failing helper already set the plan's error (pcn_exec_op). */
     if (!pcn_plan_error(p)[0])

@@ -13,7 +13,7 @@ declare float @tanhf(float)
 
 declare void @cblas_sgemm(i32, i32, i32, i32, i32, i32, float, float*, i32, float*, i32, float, float*, i32)
 
-declare void @pcn_rt_sgemm_1t(i32, i32, i32, i32, i32, i32, float, float*, i32, float*, i32, float, float*, i32)
+declare void @pcn_rt_sgemm(i32, i32, i32, i32, i32, i32, float, float*, i32, float*, i32, float, float*, i32)
 
 declare extern_weak i32 @pcn_rt_jit_op(%PcnJitState*, i32, i32, i32, i32)
 
@@ -43,7 +43,7 @@ entry:
   %"W.x->h" = load float*, float** %2, align 8
   %3 = getelementptr inbounds float*, float** %bufs, i64 2
   %a.h = load float*, float** %3, align 8
-  call void @pcn_rt_sgemm_1t(i32 101, i32 111, i32 111, i32 %n, i32 3, i32 2, float 1.000000e+00, float* %h.x, i32 2, float* %"W.x->h", i32 3, float 0.000000e+00, float* %a.h, i32 3)
+  call void @pcn_rt_sgemm(i32 101, i32 111, i32 111, i32 %n, i32 3, i32 2, float 1.000000e+00, float* %h.x, i32 2, float* %"W.x->h", i32 3, float 0.000000e+00, float* %a.h, i32 3)
   br i1 icmp ne (double (double (%PcnJitState*, i64, i64)*, %PcnJitState*, i64, i64)* @pcn_rt_rows, double (double (%PcnJitState*, i64, i64)*, %PcnJitState*, i64, i64)* null), label %rows.par, label %rows.seq
 
 rows.par:                                         ; preds = %entry
@@ -158,14 +158,14 @@ entry:
   %"W.x->h" = load float*, float** %2, align 8
   %3 = getelementptr inbounds float*, float** %bufs, i64 2
   %a.h = load float*, float** %3, align 8
-  call void @pcn_rt_sgemm_1t(i32 101, i32 111, i32 111, i32 %n, i32 3, i32 2, float 1.000000e+00, float* %h.x, i32 2, float* %"W.x->h", i32 3, float 0.000000e+00, float* %a.h, i32 3)
+  call void @pcn_rt_sgemm(i32 101, i32 111, i32 111, i32 %n, i32 3, i32 2, float 1.000000e+00, float* %h.x, i32 2, float* %"W.x->h", i32 3, float 0.000000e+00, float* %a.h, i32 3)
   %4 = getelementptr inbounds float*, float** %bufs, i64 1
   %h.h = load float*, float** %4, align 8
   %5 = getelementptr inbounds float*, float** %bufs, i64 19
   %"W.h->y" = load float*, float** %5, align 8
   %6 = getelementptr inbounds float*, float** %bufs, i64 10
   %a.y = load float*, float** %6, align 8
-  call void @pcn_rt_sgemm_1t(i32 101, i32 111, i32 111, i32 %n, i32 2, i32 3, float 1.000000e+00, float* %h.h, i32 3, float* %"W.h->y", i32 2, float 0.000000e+00, float* %a.y, i32 2)
+  call void @pcn_rt_sgemm(i32 101, i32 111, i32 111, i32 %n, i32 2, i32 3, float 1.000000e+00, float* %h.h, i32 3, float* %"W.h->y", i32 2, float 0.000000e+00, float* %a.y, i32 2)
   br i1 icmp ne (double (double (%PcnJitState*, i64, i64)*, %PcnJitState*, i64, i64)* @pcn_rt_rows, double (double (%PcnJitState*, i64, i64)*, %PcnJitState*, i64, i64)* null), label %rows.par, label %rows.seq
 
 rows.par:                                         ; preds = %entry
@@ -208,7 +208,7 @@ rows.done:                                        ; preds = %rows.seq, %rows.par
   %"W.h->y4" = load float*, float** %23, align 8
   %24 = getelementptr inbounds float*, float** %bufs, i64 1
   %h.h5 = load float*, float** %24, align 8
-  call void @pcn_rt_sgemm_1t(i32 101, i32 111, i32 112, i32 %n, i32 3, i32 2, float %alpha.h, float* %g.y3, i32 2, float* %"W.h->y4", i32 2, float 1.000000e+00, float* %h.h5, i32 3)
+  call void @pcn_rt_sgemm(i32 101, i32 111, i32 112, i32 %n, i32 3, i32 2, float %alpha.h, float* %g.y3, i32 2, float* %"W.h->y4", i32 2, float 1.000000e+00, float* %h.h5, i32 3)
   ret i32 0
 }
 
@@ -513,14 +513,14 @@ entry:
   %"W.x->h" = load float*, float** %2, align 8
   %3 = getelementptr inbounds float*, float** %bufs, i64 2
   %a.h = load float*, float** %3, align 8
-  call void @pcn_rt_sgemm_1t(i32 101, i32 111, i32 111, i32 %n, i32 3, i32 2, float 1.000000e+00, float* %h.x, i32 2, float* %"W.x->h", i32 3, float 0.000000e+00, float* %a.h, i32 3)
+  call void @pcn_rt_sgemm(i32 101, i32 111, i32 111, i32 %n, i32 3, i32 2, float 1.000000e+00, float* %h.x, i32 2, float* %"W.x->h", i32 3, float 0.000000e+00, float* %a.h, i32 3)
   %4 = getelementptr inbounds float*, float** %bufs, i64 1
   %h.h = load float*, float** %4, align 8
   %5 = getelementptr inbounds float*, float** %bufs, i64 19
   %"W.h->y" = load float*, float** %5, align 8
   %6 = getelementptr inbounds float*, float** %bufs, i64 10
   %a.y = load float*, float** %6, align 8
-  call void @pcn_rt_sgemm_1t(i32 101, i32 111, i32 111, i32 %n, i32 2, i32 3, float 1.000000e+00, float* %h.h, i32 3, float* %"W.h->y", i32 2, float 0.000000e+00, float* %a.y, i32 2)
+  call void @pcn_rt_sgemm(i32 101, i32 111, i32 111, i32 %n, i32 2, i32 3, float 1.000000e+00, float* %h.h, i32 3, float* %"W.h->y", i32 2, float 0.000000e+00, float* %a.y, i32 2)
   br i1 icmp ne (double (double (%PcnJitState*, i64, i64)*, %PcnJitState*, i64, i64)* @pcn_rt_rows, double (double (%PcnJitState*, i64, i64)*, %PcnJitState*, i64, i64)* null), label %rows.par, label %rows.seq
 
 rows.par:                                         ; preds = %entry
@@ -562,7 +562,7 @@ rows.done:                                        ; preds = %rows.seq, %rows.par
   %g.h = load float*, float** %23, align 8
   %24 = getelementptr inbounds float*, float** %bufs, i64 18
   %"dW.x->h" = load float*, float** %24, align 8
-  call void @pcn_rt_sgemm_1t(i32 101, i32 112, i32 111, i32 2, i32 3, i32 %n, float %alpha, float* %h.x3, i32 2, float* %g.h, i32 3, float 0.000000e+00, float* %"dW.x->h", i32 3)
+  call void @pcn_rt_sgemm(i32 101, i32 112, i32 111, i32 2, i32 3, i32 %n, float %alpha, float* %h.x3, i32 2, float* %g.h, i32 3, float 0.000000e+00, float* %"dW.x->h", i32 3)
   %25 = sitofp i32 %n to float
   %alpha4 = fdiv float -1.000000e+00, %25
   %26 = getelementptr inbounds float*, float** %bufs, i64 1
@@ -571,7 +571,7 @@ rows.done:                                        ; preds = %rows.seq, %rows.par
   %g.y6 = load float*, float** %27, align 8
   %28 = getelementptr inbounds float*, float** %bufs, i64 20
   %"dW.h->y" = load float*, float** %28, align 8
-  call void @pcn_rt_sgemm_1t(i32 101, i32 112, i32 111, i32 3, i32 2, i32 %n, float %alpha4, float* %h.h5, i32 3, float* %g.y6, i32 2, float 0.000000e+00, float* %"dW.h->y", i32 2)
+  call void @pcn_rt_sgemm(i32 101, i32 112, i32 111, i32 3, i32 2, i32 %n, float %alpha4, float* %h.h5, i32 3, float* %g.y6, i32 2, float 0.000000e+00, float* %"dW.h->y", i32 2)
   %29 = getelementptr inbounds float*, float** %bufs, i64 5
   %g.h7 = load float*, float** %29, align 8
   %30 = getelementptr inbounds float*, float** %bufs, i64 8
@@ -1007,7 +1007,7 @@ entry:
   %"W.x->h" = load float*, float** %2, align 8
   %3 = getelementptr inbounds float*, float** %bufs, i64 2
   %a.h = load float*, float** %3, align 8
-  call void @pcn_rt_sgemm_1t(i32 101, i32 111, i32 111, i32 %n, i32 3, i32 2, float 1.000000e+00, float* %h.x, i32 2, float* %"W.x->h", i32 3, float 0.000000e+00, float* %a.h, i32 3)
+  call void @pcn_rt_sgemm(i32 101, i32 111, i32 111, i32 %n, i32 3, i32 2, float 1.000000e+00, float* %h.x, i32 2, float* %"W.x->h", i32 3, float 0.000000e+00, float* %a.h, i32 3)
   br i1 icmp ne (double (double (%PcnJitState*, i64, i64)*, %PcnJitState*, i64, i64)* @pcn_rt_rows, double (double (%PcnJitState*, i64, i64)*, %PcnJitState*, i64, i64)* null), label %rows.par, label %rows.seq
 
 rows.par:                                         ; preds = %entry
@@ -1026,7 +1026,7 @@ rows.done:                                        ; preds = %rows.seq, %rows.par
   %"W.h->y" = load float*, float** %7, align 8
   %8 = getelementptr inbounds float*, float** %bufs, i64 10
   %a.y = load float*, float** %8, align 8
-  call void @pcn_rt_sgemm_1t(i32 101, i32 111, i32 111, i32 %n, i32 2, i32 3, float 1.000000e+00, float* %h.h, i32 3, float* %"W.h->y", i32 2, float 0.000000e+00, float* %a.y, i32 2)
+  call void @pcn_rt_sgemm(i32 101, i32 111, i32 111, i32 %n, i32 2, i32 3, float 1.000000e+00, float* %h.h, i32 3, float* %"W.h->y", i32 2, float 0.000000e+00, float* %a.y, i32 2)
   %9 = getelementptr inbounds float*, float** %bufs, i64 10
   %a.y1 = load float*, float** %9, align 8
   %10 = getelementptr inbounds float*, float** %bufs, i64 15
@@ -1142,7 +1142,7 @@ entry:
   %"W.h->y" = load float*, float** %2, align 8
   %3 = getelementptr inbounds float*, float** %bufs, i64 10
   %a.y = load float*, float** %3, align 8
-  call void @pcn_rt_sgemm_1t(i32 101, i32 111, i32 111, i32 %n, i32 2, i32 3, float 1.000000e+00, float* %h.h, i32 3, float* %"W.h->y", i32 2, float 0.000000e+00, float* %a.y, i32 2)
+  call void @pcn_rt_sgemm(i32 101, i32 111, i32 111, i32 %n, i32 2, i32 3, float 1.000000e+00, float* %h.h, i32 3, float* %"W.h->y", i32 2, float 0.000000e+00, float* %a.y, i32 2)
   %bytes = mul nsw i64 %n64, 12
   %4 = getelementptr inbounds float*, float** %bufs, i64 4
   %e.h = load float*, float** %4, align 8
@@ -1181,7 +1181,7 @@ entry:
   %"W.h->y4" = load float*, float** %21, align 8
   %22 = getelementptr inbounds float*, float** %bufs, i64 1
   %h.h5 = load float*, float** %22, align 8
-  call void @pcn_rt_sgemm_1t(i32 101, i32 111, i32 112, i32 %n, i32 3, i32 2, float %alpha.h, float* %g.y3, i32 2, float* %"W.h->y4", i32 2, float 1.000000e+00, float* %h.h5, i32 3)
+  call void @pcn_rt_sgemm(i32 101, i32 111, i32 112, i32 %n, i32 3, i32 2, float %alpha.h, float* %g.y3, i32 2, float* %"W.h->y4", i32 2, float 1.000000e+00, float* %h.h5, i32 3)
   ret i32 0
 }
 
@@ -1200,7 +1200,7 @@ entry:
   %"W.h->y" = load float*, float** %2, align 8
   %3 = getelementptr inbounds float*, float** %bufs, i64 10
   %a.y = load float*, float** %3, align 8
-  call void @pcn_rt_sgemm_1t(i32 101, i32 111, i32 111, i32 %n, i32 2, i32 3, float 1.000000e+00, float* %h.h, i32 3, float* %"W.h->y", i32 2, float 0.000000e+00, float* %a.y, i32 2)
+  call void @pcn_rt_sgemm(i32 101, i32 111, i32 111, i32 %n, i32 2, i32 3, float 1.000000e+00, float* %h.h, i32 3, float* %"W.h->y", i32 2, float 0.000000e+00, float* %a.y, i32 2)
   br i1 icmp ne (double (double (%PcnJitState*, i64, i64)*, %PcnJitState*, i64, i64)* @pcn_rt_rows, double (double (%PcnJitState*, i64, i64)*, %PcnJitState*, i64, i64)* null), label %rows.par, label %rows.seq
 
 rows.par:                                         ; preds = %entry
@@ -1243,7 +1243,7 @@ rows.done:                                        ; preds = %rows.seq, %rows.par
   %"W.h->y4" = load float*, float** %20, align 8
   %21 = getelementptr inbounds float*, float** %bufs, i64 1
   %h.h5 = load float*, float** %21, align 8
-  call void @pcn_rt_sgemm_1t(i32 101, i32 111, i32 112, i32 %n, i32 3, i32 2, float %alpha.h, float* %g.y3, i32 2, float* %"W.h->y4", i32 2, float 1.000000e+00, float* %h.h5, i32 3)
+  call void @pcn_rt_sgemm(i32 101, i32 111, i32 112, i32 %n, i32 3, i32 2, float %alpha.h, float* %g.y3, i32 2, float* %"W.h->y4", i32 2, float 1.000000e+00, float* %h.h5, i32 3)
   ret i32 0
 }
 
@@ -1426,7 +1426,7 @@ entry:
   %"W.h->y" = load float*, float** %2, align 8
   %3 = getelementptr inbounds float*, float** %bufs, i64 10
   %a.y = load float*, float** %3, align 8
-  call void @pcn_rt_sgemm_1t(i32 101, i32 111, i32 111, i32 %n, i32 2, i32 3, float 1.000000e+00, float* %h.h, i32 3, float* %"W.h->y", i32 2, float 0.000000e+00, float* %a.y, i32 2)
+  call void @pcn_rt_sgemm(i32 101, i32 111, i32 111, i32 %n, i32 2, i32 3, float 1.000000e+00, float* %h.h, i32 3, float* %"W.h->y", i32 2, float 0.000000e+00, float* %a.y, i32 2)
   br i1 icmp ne (double (double (%PcnJitState*, i64, i64)*, %PcnJitState*, i64, i64)* @pcn_rt_rows, double (double (%PcnJitState*, i64, i64)*, %PcnJitState*, i64, i64)* null), label %rows.par, label %rows.seq
 
 rows.par:                                         ; preds = %entry
@@ -1468,7 +1468,7 @@ rows.done:                                        ; preds = %rows.seq, %rows.par
   %g.h = load float*, float** %20, align 8
   %21 = getelementptr inbounds float*, float** %bufs, i64 18
   %"dW.x->h" = load float*, float** %21, align 8
-  call void @pcn_rt_sgemm_1t(i32 101, i32 112, i32 111, i32 2, i32 3, i32 %n, float %alpha, float* %h.x, i32 2, float* %g.h, i32 3, float 0.000000e+00, float* %"dW.x->h", i32 3)
+  call void @pcn_rt_sgemm(i32 101, i32 112, i32 111, i32 2, i32 3, i32 %n, float %alpha, float* %h.x, i32 2, float* %g.h, i32 3, float 0.000000e+00, float* %"dW.x->h", i32 3)
   %22 = sitofp i32 %n to float
   %alpha3 = fdiv float -1.000000e+00, %22
   %23 = getelementptr inbounds float*, float** %bufs, i64 1
@@ -1477,7 +1477,7 @@ rows.done:                                        ; preds = %rows.seq, %rows.par
   %g.y5 = load float*, float** %24, align 8
   %25 = getelementptr inbounds float*, float** %bufs, i64 20
   %"dW.h->y" = load float*, float** %25, align 8
-  call void @pcn_rt_sgemm_1t(i32 101, i32 112, i32 111, i32 3, i32 2, i32 %n, float %alpha3, float* %h.h4, i32 3, float* %g.y5, i32 2, float 0.000000e+00, float* %"dW.h->y", i32 2)
+  call void @pcn_rt_sgemm(i32 101, i32 112, i32 111, i32 3, i32 2, i32 %n, float %alpha3, float* %h.h4, i32 3, float* %g.y5, i32 2, float 0.000000e+00, float* %"dW.h->y", i32 2)
   %26 = getelementptr inbounds float*, float** %bufs, i64 5
   %g.h6 = load float*, float** %26, align 8
   %27 = getelementptr inbounds float*, float** %bufs, i64 8

@@ -415,11 +415,12 @@ static void test_random_graphs(void) {
 }
 
 /* Rows of a costly activation are split over two threads once a node
- * has >= 16k elements in the batch (pcn_rt_rows); the tiny random models
- * never reach that. x[32] -> h1[256] gelu -> h2[128] tanh -> y[8],
- * batch 96: h1 has 24k elements. Only the energies' summation order
- * changes (two partial sums in double), so states stay bit-identical and
- * energies agree to ~1e-16 relative. */
+ * has >= 16k elements in the batch (pcn_rt_rows), and products of at
+ * least 2e6 multiply-adds split the rows of C over two single-threaded
+ * sgemm calls (pcn_rt_sgemm); the tiny random models reach neither.
+ * x[32] -> h1[256] gelu -> h2[192] sigmoid -> y[8], x -> h2, batch 96:
+ * h1 has 24k elements, h1 -> h2 is 96x192x256. Each half computes the
+ * same dot products, so only the approximations' tolerance applies. */
 static void test_threaded_rows(void) {
   TG t;
   tg_init(&t);
@@ -935,6 +936,14 @@ static void set_exact(bool on) {
   approx_mode = !on;
 }
 
+/* PCN_JIT_THREADS=seq: products on OpenBLAS's own threads (the 10-wide
+ * ones on one), as before the pool split them (the default). */
+static void test_threaded_rows_blas_threads(void) {
+  setenv("PCN_JIT_THREADS", "seq", 1);
+  test_threaded_rows();
+  unsetenv("PCN_JIT_THREADS");
+}
+
 static void test_random_graphs_exact(void) {
   set_exact(true);
   worst_diff = 0;
@@ -958,7 +967,9 @@ int main(void) {
       {"random graphs, exact mode (libm): bit-identical", test_random_graphs_exact},
       {"examples/*.pcn, exact mode (libm)", test_examples_exact},
       {"init memory(M): JIT delegates the Hopfield retrieval", test_memory_init},
-      {"rows split over threads (large nodes)", test_threaded_rows},
+      {"rows and products split over threads (large nodes)", test_threaded_rows},
+      {"large nodes, products on OpenBLAS's threads (PCN_JIT_THREADS=seq)",
+       test_threaded_rows_blas_threads},
       {"the harness catches a wrong activation", test_harness_catches_mutation},
       {"step specialization skips the forward-init redundancy", test_step_plan},
       {"folded updates: no update pass without momentum", test_folded_updates},
