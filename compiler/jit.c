@@ -136,6 +136,12 @@ static struct {
 } pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
           PTHREAD_MUTEX_INITIALIZER, 0, 0, NULL, NULL, false, false, 0, 1};
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+/* Set by jit_run while generated code runs on a thread whose caller set
+ * OpenBLAS to one thread (pcnc run --threads 1): then nothing is split. */
+static _Thread_local bool solo;
+static _Atomic unsigned long pool_handoffs;
+
+unsigned long pcn_jit_pool_handoffs(void) { return atomic_load(&pool_handoffs); }
 
 /* Spins, yielding, until *x differs from v (equals v when want_eq), for
  * about POOL_SPIN_NS; true when it happened. */
@@ -195,9 +201,11 @@ static void pool_start(void) {
  * the mutex only guards the sleep flags, so a wake is never lost: each
  * side sets its flag and rechecks the counter under mu before waiting. */
 static int pool_pair(JobFn mine, void *a, JobFn theirs, void *b) {
+  if (solo) return -1;
   pthread_once(&pool_once, pool_start);
   if (!pool.ok || pthread_mutex_trylock(&pool.busy) != 0) return -1;
   pool.fn = theirs, pool.arg = b;
+  atomic_fetch_add_explicit(&pool_handoffs, 1, memory_order_relaxed);
   uint64_t job = atomic_load_explicit(&pool.job, memory_order_relaxed) + 1;
   atomic_store_explicit(&pool.job, job, memory_order_release);
   pthread_mutex_lock(&pool.mu);
@@ -725,7 +733,9 @@ static int compile_kernels(JitState *js, LLVMModuleRef km, const char *pipeline,
   h[0].after = after, h[0].after_arg = after_arg;
   h[0].tm = js->tm;
   const char *serial = getenv("PCN_JIT_SERIAL");
-  bool two = h[1].nkeep > 0 && !(serial && serial[0] == '1');
+  /* One thread when asked (PCN_JIT_SERIAL, or OpenBLAS set to one:
+   * pcnc run --threads 1). */
+  bool two = h[1].nkeep > 0 && !(serial && serial[0] == '1') && openblas_get_num_threads() > 1;
   if (two) {
     h[1].bitcode = LLVMWriteBitcodeToMemoryBuffer(km);
     if (!h[1].bitcode) two = false;
@@ -997,10 +1007,13 @@ static int jit_run(PcnPlan *p, void *state, PcnProgramKind prog, int n) {
   /* Our pool splits the products (own_gemm_threads): OpenBLAS runs one
    * thread while generated code runs, so its spinning workers do not
    * compete with ours, and the caller's setting comes back after. */
-  int outer = js->opts.own_gemm_threads ? openblas_get_num_threads() : 1;
-  if (outer > 1) openblas_set_num_threads(1);
+  int outer = openblas_get_num_threads();
+  bool own = js->opts.own_gemm_threads && outer > 1;
+  if (own) openblas_set_num_threads(1);
+  solo = outer < 2;
   int32_t rc = fn(&js->st, n);
-  if (outer > 1) openblas_set_num_threads(outer);
+  solo = false;
+  if (own) openblas_set_num_threads(outer);
   if (rc != 0) {
     /* A failing helper already set the plan's error (pcn_exec_op). */
     if (!pcn_plan_error(p)[0])

@@ -26,9 +26,12 @@
 #include <string.h>
 #include <dirent.h>
 #include <stddef.h>
+#include <unistd.h>
 
 #include <llvm-c/Core.h>
 #include <llvm-c/Target.h>
+
+#include <cblas.h>
 
 #include "codegen.h"
 #include "compile.h"
@@ -936,6 +939,22 @@ static void set_exact(bool on) {
   approx_mode = !on;
 }
 
+/* OpenBLAS set to one thread (pcnc run --threads 1): the JIT compiles
+ * and runs on the calling thread alone, with the same results; with
+ * OpenBLAS's threads back, the same model uses the pool. */
+static void test_threaded_rows_one_thread(void) {
+  int before = openblas_get_num_threads();
+  openblas_set_num_threads(1);
+  unsigned long h0 = pcn_jit_pool_handoffs();
+  test_threaded_rows();
+  CU_ASSERT_EQUAL(pcn_jit_pool_handoffs(), h0);
+  openblas_set_num_threads(before > 1 ? before : 2);
+  h0 = pcn_jit_pool_handoffs();
+  test_threaded_rows();
+  if (sysconf(_SC_NPROCESSORS_ONLN) >= 2) CU_ASSERT(pcn_jit_pool_handoffs() > h0);
+  openblas_set_num_threads(before);
+}
+
 /* PCN_JIT_THREADS=seq: products on OpenBLAS's own threads (the 10-wide
  * ones on one), as before the pool split them (the default). */
 static void test_threaded_rows_blas_threads(void) {
@@ -970,6 +989,8 @@ int main(void) {
       {"rows and products split over threads (large nodes)", test_threaded_rows},
       {"large nodes, products on OpenBLAS's threads (PCN_JIT_THREADS=seq)",
        test_threaded_rows_blas_threads},
+      {"large nodes, OpenBLAS at one thread: nothing goes to the pool",
+       test_threaded_rows_one_thread},
       {"the harness catches a wrong activation", test_harness_catches_mutation},
       {"step specialization skips the forward-init redundancy", test_step_plan},
       {"folded updates: no update pass without momentum", test_folded_updates},
