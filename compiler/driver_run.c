@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "codegen.h"
@@ -289,7 +290,14 @@ static void print_loaded(const PcnEvalConfig *ec, int epoch, double acc,
   printf("\n");
 }
 
+static double run_clock(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 int pcn_cmd_run(int argc, char **argv) {
+  double t_start = run_clock();
   PcnCommonOpts co;
   memset(&co, 0, sizeof co);
   co.color = -1;
@@ -548,8 +556,13 @@ int pcn_cmd_run(int argc, char **argv) {
         printf("%s %d", i ? "," : "", eval_T[i]);
       printf(" (--eval-T, alpha %g)\n", ec->inference.lr);
     }
-    if (use_jit)
-      printf("jit: compiled in %.3f s\n", pcn_jit_last_compile_seconds());
+    /* The first batch starts now: what came before, by stage. */
+    double ready = run_clock() - t_start;
+    double compile = ready - info.data_seconds - info.plan_seconds;
+    printf("ready in %.3f s: parse, check, schedule %.3f s, data %.3f s, plan %.3f s",
+           ready, compile, info.data_seconds, info.plan_seconds);
+    if (use_jit) printf(" (of which JIT %.3f s)", pcn_jit_last_compile_seconds());
+    printf("\n");
   }
 
   if (eval_only) {

@@ -21,6 +21,7 @@ struct PcnTrainer {
   const PcnDataset *eval_ds;
   PcnDataSplit train, test;     /* test is empty without an eval block */
   int *rows, nrows;             /* training rows kept by the fraction */
+  double data_seconds, plan_seconds; /* in pcn_trainer_new (PcnTrainInfo) */
   PcnSampler *smp;              /* training batches */
   PcnSampler *eval_smp;         /* sequential test batches, or NULL */
   PcnPlan *plan;
@@ -196,12 +197,14 @@ PcnTrainer *pcn_trainer_new(const PcnTrainSpec *spec,
 
   /* Data. Both splits use the train block's seed, which synthetic sets
    * need to draw train and test from one distribution. */
+  double t0 = now_seconds();
   if (pcn_data_load(spec->train_data, PCN_PART_TRAIN, spec->data_dir,
                     tc->seed, &t->train, err, errlen) != 0)
     goto fail;
   if (ec && pcn_data_load(t->eval_ds, PCN_PART_TEST, spec->data_dir, tc->seed,
                           &t->test, err, errlen) != 0)
     goto fail;
+  t->data_seconds = now_seconds() - t0;
   if (collect_clamps(t, PCN_PHASE_TRAIN, &t->train, spec->train_data, err,
                      errlen) != 0)
     goto fail;
@@ -266,7 +269,9 @@ PcnTrainer *pcn_trainer_new(const PcnTrainSpec *spec,
    * in its own. */
   if (!pc.initializers[PCN_INIT_AVERAGE])
     pc.initializers[PCN_INIT_AVERAGE] = pcn_initializer_average();
+  t0 = now_seconds();
   t->plan = pcn_plan_create(spec->schedule, &pc, err, errlen);
+  t->plan_seconds = now_seconds() - t0;
   if (!t->plan) goto fail;
   if (t->opt.load_path &&
       pcn_checkpoint_load(t->plan, t->opt.load_path, g->name, &t->start_epoch,
@@ -317,6 +322,8 @@ void pcn_trainer_info(const PcnTrainer *t, PcnTrainInfo *info) {
   info->unused_per_epoch = pcn_sampler_unused(t->smp);
   info->start_epoch = t->start_epoch;
   info->drop_last = t->drop_last;
+  info->data_seconds = t->data_seconds;
+  info->plan_seconds = t->plan_seconds;
 }
 
 PcnPlan *pcn_trainer_plan(PcnTrainer *t) { return t->plan; }

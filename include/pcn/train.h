@@ -154,6 +154,8 @@ typedef struct PcnTrainInfo {
   int unused_per_epoch;     /* rows a sampler skips each epoch */
   int start_epoch;          /* epoch of the loaded checkpoint, else 0 */
   bool drop_last;
+  double data_seconds;      /* pcn_trainer_new: loading both splits */
+  double plan_seconds;      /* pcn_trainer_new: the plan (backend prepare) */
 } PcnTrainInfo;
 
 /* Finite blow-up detection. Inference or learning can run away without
