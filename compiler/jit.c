@@ -105,7 +105,7 @@ int32_t pcn_rt_jit_op(PcnJitState *st, int32_t prog, int32_t stage, int32_t op, 
  * (jit_run), so no third thread spins beside ours. Measured against
  * OpenBLAS's two threads (PCN_JIT_THREADS=seq), the split products are
  * as fast when OpenBLAS is at its best and do not share its slow mode
- * (bench/README.md, "Products on the pool"). */
+ * (bench/README.md, "Session 4: products on the pool"). */
 typedef double (*RowsFn)(PcnJitState *, int64_t, int64_t);
 typedef void (*JobFn)(void *arg);
 
