@@ -233,8 +233,10 @@ const PcnBackend *pcn_backend_jit(void);
 /* Seconds the most recent prepare() of this thread's process spent in
  * codegen, optimization and JIT materialization. */
 double pcn_jit_last_compile_seconds(void);
-/* Jobs handed to the JIT's pool worker so far (process-wide; for tests). */
+/* Jobs handed to the JIT's pool worker so far, and the products among
+ * them (process-wide; for tests). */
 unsigned long pcn_jit_pool_handoffs(void);
+unsigned long pcn_jit_split_products(void);
 
 /* Where that time went, per phase (seconds, this thread's last prepare). */
 typedef struct PcnJitTimes {

@@ -139,9 +139,13 @@ static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 /* Set by jit_run while generated code runs on a thread whose caller set
  * OpenBLAS to one thread (pcnc run --threads 1): then nothing is split. */
 static _Thread_local bool solo;
-static _Atomic unsigned long pool_handoffs;
+/* Set by jit_run when OpenBLAS has more threads than the pool (a bigger
+ * machine): products then go to OpenBLAS's threads, not the pool. */
+static _Thread_local bool wide;
+static _Atomic unsigned long pool_handoffs, split_products;
 
 unsigned long pcn_jit_pool_handoffs(void) { return atomic_load(&pool_handoffs); }
+unsigned long pcn_jit_split_products(void) { return atomic_load(&split_products); }
 
 /* Spins, yielding, until *x differs from v (equals v when want_eq), for
  * about POOL_SPIN_NS; true when it happened. */
@@ -304,7 +308,13 @@ void pcn_rt_sgemm(int order, int ta, int tb, int m, int n, int k, float alpha, c
                   int lda, const float *B, int ldb, float beta, float *C, int ldc) {
   (void)order;
   GemmJob whole = {ta, tb, m, n, k, alpha, beta, A, B, C, lda, ldb, ldc};
-  if (m < 16 || (double)m * n * k < 2e6) {
+  bool small = m < 16 || (double)m * n * k < 2e6;
+  if (wide) {
+    if (small) pcn_rt_sgemm_1t(order, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    else gemm_job(&whole);
+    return;
+  }
+  if (small) {
     gemm_job(&whole);
     return;
   }
@@ -316,6 +326,7 @@ void pcn_rt_sgemm(int order, int ta, int tb, int m, int n, int k, float alpha, c
   b.A = ta == CBLAS_TRANS_CODE ? A + h : A + (size_t)h * lda;
   b.C = C + (size_t)h * ldc;
   if (pool_pair(gemm_job, &a, gemm_job, &b)) gemm_job(&whole);
+  else atomic_fetch_add_explicit(&split_products, 1, memory_order_relaxed);
 }
 
 void pcn_rt_sgemm_1t(int order, int ta, int tb, int m, int n, int k, float alpha,
@@ -1006,13 +1017,16 @@ static int jit_run(PcnPlan *p, void *state, PcnProgramKind prog, int n) {
   }
   /* Our pool splits the products (own_gemm_threads): OpenBLAS runs one
    * thread while generated code runs, so its spinning workers do not
-   * compete with ours, and the caller's setting comes back after. */
+   * compete with ours, and the caller's setting comes back after. With
+   * OpenBLAS at one thread nothing is split (solo); with more threads
+   * than the pool has, the large products use OpenBLAS's (wide). */
   int outer = openblas_get_num_threads();
-  bool own = js->opts.own_gemm_threads && outer > 1;
+  bool own = js->opts.own_gemm_threads && outer > 1 && outer <= PCN_RT_THREADS;
   if (own) openblas_set_num_threads(1);
   solo = outer < 2;
+  wide = js->opts.own_gemm_threads && outer > PCN_RT_THREADS;
   int32_t rc = fn(&js->st, n);
-  solo = false;
+  solo = wide = false;
   if (own) openblas_set_num_threads(outer);
   if (rc != 0) {
     /* A failing helper already set the plan's error (pcn_exec_op). */

@@ -939,19 +939,32 @@ static void set_exact(bool on) {
   approx_mode = !on;
 }
 
-/* OpenBLAS set to one thread (pcnc run --threads 1): the JIT compiles
- * and runs on the calling thread alone, with the same results; with
- * OpenBLAS's threads back, the same model uses the pool. */
+/* OpenBLAS's thread count decides how the JIT runs: at one thread
+ * (pcnc run --threads 1) it compiles and runs on the calling thread
+ * alone; at two (this machine) the pool splits products and rows; above
+ * the pool's two (a bigger machine; simulated here) products go to
+ * OpenBLAS's threads and only rows and the optimizer to the pool. The
+ * results agree with the reference every time. */
 static void test_threaded_rows_one_thread(void) {
   int before = openblas_get_num_threads();
   openblas_set_num_threads(1);
   unsigned long h0 = pcn_jit_pool_handoffs();
   test_threaded_rows();
   CU_ASSERT_EQUAL(pcn_jit_pool_handoffs(), h0);
-  openblas_set_num_threads(before > 1 ? before : 2);
-  h0 = pcn_jit_pool_handoffs();
-  test_threaded_rows();
-  if (sysconf(_SC_NPROCESSORS_ONLN) >= 2) CU_ASSERT(pcn_jit_pool_handoffs() > h0);
+  if (sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
+    openblas_set_num_threads(2);
+    h0 = pcn_jit_pool_handoffs();
+    unsigned long p0 = pcn_jit_split_products();
+    test_threaded_rows();
+    CU_ASSERT(pcn_jit_pool_handoffs() > h0);
+    CU_ASSERT(pcn_jit_split_products() > p0);
+    openblas_set_num_threads(2 * PCN_RT_THREADS);
+    h0 = pcn_jit_pool_handoffs();
+    p0 = pcn_jit_split_products();
+    test_threaded_rows();
+    CU_ASSERT(pcn_jit_pool_handoffs() > h0);
+    CU_ASSERT_EQUAL(pcn_jit_split_products(), p0);
+  }
   openblas_set_num_threads(before);
 }
 
@@ -989,7 +1002,7 @@ int main(void) {
       {"rows and products split over threads (large nodes)", test_threaded_rows},
       {"large nodes, products on OpenBLAS's threads (PCN_JIT_THREADS=seq)",
        test_threaded_rows_blas_threads},
-      {"large nodes, OpenBLAS at one thread: nothing goes to the pool",
+      {"large nodes at 1, 2 and 4 OpenBLAS threads: solo, split, wide",
        test_threaded_rows_one_thread},
       {"the harness catches a wrong activation", test_harness_catches_mutation},
       {"step specialization skips the forward-init redundancy", test_step_plan},
