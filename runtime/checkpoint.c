@@ -571,10 +571,22 @@ static int check_and_locate(PcnPlan *p, const char *path, const char *model,
             (int)name.n, name.s, model);
     return -1;
   }
-  *epoch = (int)r_u32(r);
+  uint32_t ep = r_u32(r);
   *steps = r_u64(r);
   uint32_t nn = r_u32(r);
   if (r->bad) goto corrupt;
+  /* Out of range, these would overflow a resumed run's counters. */
+  if (ep > (uint32_t)PCN_CKPT_MAX_EPOCH) {
+    set_err(err, errlen, "checkpoint '%s' is corrupt (epoch %u is out of "
+            "range)", path, ep);
+    return -1;
+  }
+  if (*steps > (uint64_t)PCN_CKPT_MAX_STEPS) {
+    set_err(err, errlen, "checkpoint '%s' is corrupt (optimizer step count "
+            "%llu is out of range)", path, (unsigned long long)*steps);
+    return -1;
+  }
+  *epoch = (int)ep;
   /* Nodes are compared after the parameters: a changed width then shows
    * as the edge whose matrix changed ("edge 'h1->h2' of 512x256, the
    * model has 512x512"), which names the tensor the user will miss. */

@@ -10,6 +10,7 @@
 
 #include "exec_internal.h"
 #include "pcn/activations.h"
+#include "pcn/checkpoint.h"
 #include "pcn/memory.h"
 #include "pcn/optim.h"
 
@@ -603,6 +604,11 @@ static int mem_load_state(PcnPlan *p, void *state, PcnStateReader *r, char *err,
     if (pcn_state_read_int(r, name, &ready)) return -1;
     if (steps < 0) { /* integers are read in the checking pass too */
       snprintf(err, errlen, "memory '%s' has a negative step count", M);
+      return -1;
+    }
+    if (steps > PCN_CKPT_MAX_STEPS) { /* steps++ would overflow */
+      snprintf(err, errlen, "memory '%s' has step count %lld, out of range", M,
+               (long long)steps);
       return -1;
     }
     if (pcn_state_reader_checking(r)) continue;

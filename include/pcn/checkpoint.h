@@ -66,12 +66,19 @@
 #define PCN_CHECKPOINT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "exec.h"
 
 #define PCN_CKPT_MAGIC "PCNCKPT"  /* 7 characters + the NUL = 8 bytes */
 #define PCN_CKPT_VERSION 2u     /* 2: initializer state sections */
 #define PCN_CKPT_VERSION_MIN 1u /* oldest version pcn_checkpoint_load reads */
+
+/* Largest epoch and step counts a checkpoint may hold: loading refuses
+ * more as corrupt, so a resumed run can keep counting (epoch + epochs,
+ * steps + 1) without overflowing. */
+#define PCN_CKPT_MAX_EPOCH (INT32_MAX - 1000000) /* > PCN_MAX_EPOCHS */
+#define PCN_CKPT_MAX_STEPS ((int64_t)1 << 62)
 
 /* Writes the plan's parameters (and optimizer state) to path. */
 int pcn_checkpoint_save(PcnPlan *p, const char *path, const char *model,

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "compile.h"
 #include "pcn/checkpoint.h"
@@ -664,6 +665,92 @@ static void test_memory_state_round_trip(void) {
   destroy(&b);
 }
 
+/* Rewrites the CRC of a checkpoint held in memory (after a patch). */
+static void fix_crc(unsigned char *buf, long n) {
+  uLong crc = crc32(crc32(0L, Z_NULL, 0), buf + 20, (uInt)(n - 24));
+  for (int i = 0; i < 4; i++) buf[n - 4 + i] = (unsigned char)(crc >> (8 * i));
+}
+
+/* Writes buf with `bytes` at offset `at` (little-endian), the CRC fixed,
+ * and expects the load to be refused with `want`, the plan untouched. */
+static void expect_patch_refused(Model *m, const unsigned char *orig, long n,
+                                 long at, uint64_t value, int bytes,
+                                 const char *want) {
+  unsigned char *buf = malloc((size_t)n);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+  memcpy(buf, orig, (size_t)n);
+  for (int i = 0; i < bytes; i++) buf[at + i] = (unsigned char)(value >> (8 * i));
+  fix_crc(buf, n);
+  const char *path = tmp_path("counters_patched.ckpt");
+  FILE *f = fopen(path, "wb");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  CU_ASSERT_EQUAL(fwrite(buf, 1, (size_t)n, f), (size_t)n);
+  fclose(f);
+  free(buf);
+  int64_t steps = pcn_plan_learn_steps(m->plan);
+  char err[512] = "";
+  int epoch = -1;
+  CU_ASSERT_EQUAL(pcn_checkpoint_load(m->plan, path, "m", &epoch, err, sizeof err), -1);
+  CU_ASSERT_EQUAL(epoch, -1);
+  CU_ASSERT_EQUAL(pcn_plan_learn_steps(m->plan), steps);
+  if (!strstr(err, want)) fprintf(stderr, "\n  got '%s', want '%s'\n", err, want);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+}
+
+/* Found with tests/fuzz/fuzz_checkpoint.c (crafted inputs): an epoch, optimizer step count or
+ * memory step count near the top of its type loaded (the CRC matched), and
+ * the resumed run overflowed it (epoch + 1, steps + 1: undefined behaviour).
+ * Such counters are refused as corrupt; the largest allowed still loads. */
+static void test_counters_out_of_range(void) {
+  Model a;
+  CU_ASSERT_FATAL(build_src(&a, MEM_MODEL("1", "8"), 4) == 0);
+  const char *path = tmp_path("counters.ckpt");
+  char err[512] = "";
+  CU_ASSERT_EQUAL_FATAL(pcn_checkpoint_save(a.plan, path, "m", 3, err, sizeof err), 0);
+  long n;
+  unsigned char *buf = slurp(path, &n);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+  /* header 20 bytes, str "m" (4 + 1), u32 epoch, u64 learn_steps */
+  const long epoch_at = 25, steps_at = 29;
+  CU_ASSERT_EQUAL_FATAL(buf[epoch_at], 3);
+  expect_patch_refused(&a, buf, n, epoch_at, 0x7fffffffu, 4,
+                       "is corrupt (epoch 2147483647 is out of range)");
+  expect_patch_refused(&a, buf, n, epoch_at, 0xffffffffu, 4,
+                       "is corrupt (epoch 4294967295 is out of range)");
+  expect_patch_refused(&a, buf, n, steps_at, (uint64_t)INT64_MAX, 8,
+                       "is corrupt (optimizer step count 9223372036854775807 "
+                       "is out of range)");
+  /* "M.steps": name, then u32 rows, u32 cols, then the i64. */
+  long mat = -1;
+  for (long k = 0; k + 7 <= n && mat < 0; k++)
+    if (memcmp(buf + k, "M.steps", 7) == 0) mat = k + 7 + 8;
+  CU_ASSERT_FATAL(mat > 0 && mat + 8 <= n);
+  expect_patch_refused(&a, buf, n, mat, (uint64_t)INT64_MAX, 8,
+                       "memory 'M' has step count 9223372036854775807, out of range");
+  /* The limits themselves load. */
+  unsigned char *ok = malloc((size_t)n);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(ok);
+  memcpy(ok, buf, (size_t)n);
+  for (int i = 0; i < 4; i++)
+    ok[epoch_at + i] = (unsigned char)((uint32_t)PCN_CKPT_MAX_EPOCH >> (8 * i));
+  for (int i = 0; i < 8; i++)
+    ok[steps_at + i] = (unsigned char)((uint64_t)PCN_CKPT_MAX_STEPS >> (8 * i));
+  fix_crc(ok, n);
+  FILE *f = fopen(path, "wb");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  CU_ASSERT_EQUAL(fwrite(ok, 1, (size_t)n, f), (size_t)n);
+  fclose(f);
+  int epoch = -1;
+  int rc = pcn_checkpoint_load(a.plan, path, "m", &epoch, err, sizeof err);
+  if (rc) fprintf(stderr, "\n  %s\n", err);
+  CU_ASSERT_EQUAL(rc, 0);
+  CU_ASSERT_EQUAL(epoch, PCN_CKPT_MAX_EPOCH);
+  CU_ASSERT_EQUAL(pcn_plan_learn_steps(a.plan), PCN_CKPT_MAX_STEPS);
+  free(ok);
+  free(buf);
+  destroy(&a);
+}
+
 int main(void) {
   static const PcnTestCase cases[] = {
       {"round trip", test_round_trip},
@@ -675,6 +762,8 @@ int main(void) {
       {"reads version 1", test_reads_version_1},
       {"memory state: round trip, not re-initialized, truncations",
        test_memory_state_round_trip},
+      {"epoch and step counters out of range are refused",
+       test_counters_out_of_range},
       {"initializer state of another shape is refused", test_state_shape_mismatch},
       {"resume = straight run: init average", test_resume_average},
       {"resume = straight run: init memory(M)", test_resume_memory},
