@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sema_internal.h"
@@ -187,6 +188,16 @@ static void import_item(Loader *L, int fi, const PcnAst *it) {
         pcn_diag_note(s->d, id, f->via->span, "'%s' is imported here",
                       f->src->path);
     }
+    return;
+  }
+  /* Only regular files: a device or FIFO (import "/dev/zero",
+   * "/dev/stdin") would be read forever or block. */
+  struct stat st;
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    pcn_diag_error(s->d, it->span, "cannot import '%s': not a regular file",
+                   path);
+    free(key);
+    free(path);
     return;
   }
   const PcnSource *src = pcn_diag_load_file(s->d, path);

@@ -100,7 +100,13 @@ const PcnSource *pcn_diag_load_file(PcnDiag *d, const char *path) {
   }
   for (;;) {
     if (cap - len < 2) {
-      char *nb = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
+      if (cap >= PCN_SOURCE_MAX_BYTES) { /* e.g. /dev/zero: never ends */
+        free(buf);
+        fclose(f);
+        errno = EFBIG;
+        return NULL;
+      }
+      char *nb = realloc(buf, cap * 2);
       if (!nb) {
         free(buf);
         fclose(f);

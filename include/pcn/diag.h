@@ -67,8 +67,12 @@ typedef struct PcnDiag {
 void pcn_diag_init(PcnDiag *d);
 void pcn_diag_free(PcnDiag *d);
 
+/* Largest source file pcn_diag_load_file reads (64 MiB). */
+#define PCN_SOURCE_MAX_BYTES ((size_t)1 << 26)
+
 /* Reads a file into a new PcnSource owned by d. Returns NULL (and records
- * nothing) when the file cannot be read; errno is left set. */
+ * nothing) when the file cannot be read; errno is left set (EFBIG when it
+ * is larger than PCN_SOURCE_MAX_BYTES). */
 const PcnSource *pcn_diag_load_file(PcnDiag *d, const char *path);
 /* Wraps an in-memory buffer (copied) as a source named `path`. */
 const PcnSource *pcn_diag_add_source(PcnDiag *d, const char *path,

@@ -170,6 +170,13 @@ static void test_load_file(void) {
   CU_ASSERT_EQUAL(s->len, 5);
   CU_ASSERT_EQUAL(memcmp(s->text, "ab\0cd", 6), 0); /* NUL-terminated */
   CU_ASSERT_STRING_EQUAL(s->path, path);
+  /* A file that never ends (pcnc check /dev/zero) stops at the size limit
+   * instead of growing the buffer until memory runs out. */
+  int nsources = d.nsources;
+  errno = 0;
+  CU_ASSERT_PTR_NULL(pcn_diag_load_file(&d, "/dev/zero"));
+  CU_ASSERT_EQUAL(errno, EFBIG);
+  CU_ASSERT_EQUAL(d.nsources, nsources);
   pcn_diag_free(&d);
 }
 
