@@ -77,6 +77,10 @@ static double now_seconds(void) {
 
 static int opt_step_split(PcnPlan *p, const PcnSchedule *s, const PcnOp *op);
 
+/* The caller's OpenBLAS thread count while jit_run has set it to one
+ * (0 otherwise): runtime ops get it back (pcn_rt_jit_op). */
+static _Thread_local int outer_blas_threads;
+
 int32_t pcn_rt_jit_op(PcnJitState *st, int32_t prog, int32_t stage, int32_t op, int32_t n) {
   PcnPlan *p = st->plan;
   if (!p) return -1;
@@ -88,10 +92,19 @@ int32_t pcn_rt_jit_op(PcnJitState *st, int32_t prog, int32_t stage, int32_t op, 
   }
   const PcnOp *o = &s->programs[prog].stages[stage].ops[op];
   if (o->kind == PCN_OP_OPT_STEP && !o->fallback && opt_step_split(p, s, o) == 0) return 0;
-  /* Runtime ops (memories, GATE) keep OpenBLAS at jit_run's one thread:
-   * a product on its threads would leave its workers spinning (about
-   * 0.1 s) beside our pool's. */
-  return pcn_exec_op(p, (PcnProgramKind)prog, o, n);
+  /* Runtime ops (memories, GATE) run with the caller's OpenBLAS threads,
+   * as under the reference executor: OpenBLAS rounds some products
+   * differently at one thread and at two, and a memory computes its
+   * retrieval here but its Eq. 9 gradient after the batch, outside
+   * generated code. Mixed, the gradient of a near-zero loss (4e-10 on
+   * fmnist_decoder_mem) became rounding noise 50 times its size, which
+   * AdamW turned into full steps: the example's energy after one epoch
+   * rose by 2% against the reference's. */
+  int outer = outer_blas_threads;
+  if (outer > 1) openblas_set_num_threads(outer);
+  int rc = pcn_exec_op(p, (PcnProgramKind)prog, o, n);
+  if (outer > 1) openblas_set_num_threads(1);
+  return rc;
 }
 
 /* ---- a two-thread pool for generated code ------------------------------ *
@@ -1023,10 +1036,12 @@ static int jit_run(PcnPlan *p, void *state, PcnProgramKind prog, int n) {
   int outer = openblas_get_num_threads();
   bool own = js->opts.own_gemm_threads && outer > 1 && outer <= PCN_RT_THREADS;
   if (own) openblas_set_num_threads(1);
+  outer_blas_threads = own ? outer : 0;
   solo = outer < 2;
   wide = js->opts.own_gemm_threads && outer > PCN_RT_THREADS;
   int32_t rc = fn(&js->st, n);
   solo = wide = false;
+  outer_blas_threads = 0;
   if (own) openblas_set_num_threads(outer);
   if (rc != 0) {
     /* A failing helper already set the plan's error (pcn_exec_op). */
