@@ -130,11 +130,14 @@ fig7grid() {
   sweep search-zero-T20 "$OUT/decoder_zero.pcn" -I stdlib --seeds 0 --list scripts/search/decoder-act-beta.list \
     --set T=20 --set eval_T=20 --set alpha=0.1 --set eval_alpha=0.1
   local d
-  for d in 1 10 50; do
+  for d in 1 10 50 500; do
     sed "s/delta 200;/delta $d;/" examples/fmnist_decoder_mem.pcn >"$OUT/decoder_mem_d$d.pcn"
     sweep "delta-$d" "$OUT/decoder_mem_d$d.pcn" -I stdlib --seeds 0 --grid alpha=0.05,0.1 \
       --set T=5 --set eval_T=3 --set eval_alpha=0.05
   done
+  # delta 200 at alpha 0.05 is the grid's T_train = 5 cell above.
+  sweep delta-200 examples/fmnist_decoder_mem.pcn --seeds 0 --grid alpha=0.1 \
+    --set T=5 --set eval_T=3 --set eval_alpha=0.05
   # The acceptance pair with delta 1: PC-I_mem at T = 3 against PC-I_0 at
   # T = 20 around its best setting, then both best settings on seeds 1, 2.
   sweep accept-mem-d1 "$OUT/decoder_mem_d1.pcn" -I stdlib --seeds 0 \
