@@ -546,6 +546,33 @@ static void test_examples(void) {
  * reference bit for bit, in a classifier (query = the input, V from the
  * forward values) and in a generative model (free latent root, query =
  * the image clamped at the output, Eq. 9 steps between batches). */
+/* Compiles src (one model with train and evaluate blocks) and runs it
+ * on both backends for 3 batches of at most max_batch rows. */
+static void memory_differential(const char *src, int max_batch, long long samples,
+                                const char *label) {
+  PcnArena arena;
+  PcnDiag diag;
+  pcn_arena_init(&arena);
+  pcn_diag_init(&diag);
+  PcnCompileOptions o = {0};
+  PcnCompilation *c = pcn_compile_string(&arena, &diag, "memory.pcn", src, &o);
+  CU_ASSERT_FATAL(c != NULL && diag.nerrors == 0);
+  const PcnTrainConfig *tc = &c->trains[0];
+  const PcnEvalConfig *ec = &c->evals[0];
+  PcnSchedule *s =
+      pcn_schedule_build(&arena, c->models[0], c->analyses[0], tc, ec, samples);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+  PcnPlanConfig cfg = pcn_plan_config_default();
+  cfg.max_batch = max_batch;
+  cfg.train_inference = tc->inference;
+  cfg.eval_inference = ec->inference;
+  cfg.learning = tc->learning;
+  int Te = s->eval_mode == PCN_EVAL_FORWARD ? 0 : ec->T;
+  CU_ASSERT_EQUAL(differential(s, cfg, 3, tc->T, Te, label), 0);
+  pcn_diag_free(&diag);
+  pcn_arena_free(&arena);
+}
+
 static void test_memory_init(void) {
   static const char *const srcs[] = {
       "model c { input x[7]; target y[3];\n"
@@ -561,28 +588,8 @@ static void test_memory_init(void) {
       "dataset d { format synthetic; generator blobs; features 10; classes 2; samples 30 30; }\n"
       "train g { data d.train; batch 6; epochs 1; inference steps 4 sgd(lr=0.1); }\n"
       "evaluate g { data d.test; metric mse; inference steps 2 sgd(lr=0.1); }\n"};
-  for (size_t i = 0; i < sizeof srcs / sizeof srcs[0]; i++) {
-    PcnArena arena;
-    PcnDiag diag;
-    pcn_arena_init(&arena);
-    pcn_diag_init(&diag);
-    PcnCompileOptions o = {0};
-    PcnCompilation *c = pcn_compile_string(&arena, &diag, "memory.pcn", srcs[i], &o);
-    CU_ASSERT_FATAL(c != NULL && diag.nerrors == 0);
-    const PcnTrainConfig *tc = &c->trains[0];
-    const PcnEvalConfig *ec = &c->evals[0];
-    PcnSchedule *s = pcn_schedule_build(&arena, c->models[0], c->analyses[0], tc, ec, 30);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-    PcnPlanConfig cfg = pcn_plan_config_default();
-    cfg.max_batch = 6;
-    cfg.train_inference = tc->inference;
-    cfg.eval_inference = ec->inference;
-    cfg.learning = tc->learning;
-    int Te = s->eval_mode == PCN_EVAL_FORWARD ? 0 : ec->T;
-    CU_ASSERT_EQUAL(differential(s, cfg, 3, tc->T, Te, i ? "generative memory" : "memory"), 0);
-    pcn_diag_free(&diag);
-    pcn_arena_free(&arena);
-  }
+  for (size_t i = 0; i < sizeof srcs / sizeof srcs[0]; i++)
+    memory_differential(srcs[i], 6, 30, i ? "generative memory" : "memory");
 }
 
 /* A memory at the example's sizes (query img[784], embed 128, batch
@@ -600,25 +607,7 @@ static void test_memory_large(void) {
       "train g { data d.train; batch 200; epochs 1; inference steps 5 sgd(lr=0.1);\n"
       "  learning adamw(lr=3e-4); }\n"
       "evaluate g { data d.test; metric mse; inference steps 2 sgd(lr=0.1); }\n";
-  PcnArena arena;
-  PcnDiag diag;
-  pcn_arena_init(&arena);
-  pcn_diag_init(&diag);
-  PcnCompileOptions o = {0};
-  PcnCompilation *c = pcn_compile_string(&arena, &diag, "memory_large.pcn", src, &o);
-  CU_ASSERT_FATAL(c != NULL && diag.nerrors == 0);
-  const PcnTrainConfig *tc = &c->trains[0];
-  const PcnEvalConfig *ec = &c->evals[0];
-  PcnSchedule *s = pcn_schedule_build(&arena, c->models[0], c->analyses[0], tc, ec, 400);
-  CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-  PcnPlanConfig cfg = pcn_plan_config_default();
-  cfg.max_batch = 200;
-  cfg.train_inference = tc->inference;
-  cfg.eval_inference = ec->inference;
-  cfg.learning = tc->learning;
-  CU_ASSERT_EQUAL(differential(s, cfg, 3, tc->T, ec->T, "memory at the example's sizes"), 0);
-  pcn_diag_free(&diag);
-  pcn_arena_free(&arena);
+  memory_differential(src, 200, 400, "memory at the example's sizes");
 }
 
 /* ---- tiny model: golden IR, layout, mutation, embedding ----------------- */
