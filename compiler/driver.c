@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zlib.h>
 
 #include "ast.h"
@@ -399,3 +400,9 @@ const PcnCommand pcn_commands[] = {
     {"report", pcn_cmd_report},
     {NULL, NULL},
 };
+
+double pcn_driver_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}

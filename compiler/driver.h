@@ -49,6 +49,9 @@ void pcn_driver_session_free(PcnSession *s);
 long long pcn_driver_train_samples(const PcnCompilation *c, int train,
                                    const char *data_dir);
 
+/* Seconds on the monotonic clock (for the subcommands' timings). */
+double pcn_driver_seconds(void);
+
 int pcn_cmd_check(int argc, char **argv);
 int pcn_cmd_schedule(int argc, char **argv);
 int pcn_cmd_graph(int argc, char **argv);

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "codegen.h"
@@ -291,14 +290,8 @@ static void print_loaded(const PcnEvalConfig *ec, int epoch, double acc,
   printf("\n");
 }
 
-static double run_clock(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 int pcn_cmd_run(int argc, char **argv) {
-  double t_start = run_clock();
+  double t_start = pcn_driver_seconds();
   PcnCommonOpts co;
   memset(&co, 0, sizeof co);
   co.color = -1;
@@ -558,9 +551,9 @@ int pcn_cmd_run(int argc, char **argv) {
       printf(" (--eval-T, alpha %g)\n", ec->inference.lr);
     }
     /* The first batch starts now: what came before, by stage. */
-    double ready = run_clock() - t_start;
+    double ready = pcn_driver_seconds() - t_start;
     double compile = ready - info.data_seconds - info.plan_seconds;
-    printf("ready in %.3f s: parse, check, schedule %.3f s, data %.3f s, plan %.3f s",
+    printf("ready in %.3f s: parse, check, schedule, setup %.3f s, data %.3f s, plan %.3f s",
            ready, compile, info.data_seconds, info.plan_seconds);
     if (use_jit) printf(" (of which JIT %.3f s)", pcn_jit_last_compile_seconds());
     printf("\n");

@@ -22,7 +22,6 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "driver.h"
@@ -366,12 +365,6 @@ static void on_signal(int sig) {
     if (sweep_children[i] > 0) kill(sweep_children[i], SIGINT);
 }
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* The argv of the child `pcnc run`; strings it allocates are freed with
  * the sweep (a handful per run). */
 static char **child_argv(const Sweep *sw, const SweepRun *r, const char *self,
@@ -497,7 +490,7 @@ static int execute(Sweep *sw, const char *self) {
         failed++;
         continue;
       }
-      r->started = now();
+      r->started = pcn_driver_seconds();
       launched++;
       running++;
       for (int i = 0; i < MAX_JOBS; i++)
@@ -526,7 +519,7 @@ static int execute(Sweep *sw, const char *self) {
     SweepRun *r = &sw->runs[k];
     r->pid = 0;
     running--;
-    double secs = now() - r->started;
+    double secs = pcn_driver_seconds() - r->started;
     char log[1200], out[1200];
     run_path(log, sizeof log, sw, r, "jsonl");
     run_path(out, sizeof out, sw, r, "out");
