@@ -77,9 +77,12 @@ static double now_seconds(void) {
 
 static int opt_step_split(PcnPlan *p, const PcnSchedule *s, const PcnOp *op);
 
-/* The caller's OpenBLAS thread count while jit_run has set it to one
- * (0 otherwise): runtime ops get it back (pcn_rt_jit_op). */
-static _Thread_local int outer_blas_threads;
+/* OpenBLAS's thread count as jit_run's caller left it, while generated
+ * code runs on this thread (0 otherwise). It decides the rest: at 1
+ * nothing goes to the pool (pcnc run --threads 1); at the pool's two,
+ * products are split over the pool with OpenBLAS at one; above, large
+ * products go to OpenBLAS's threads (a bigger machine). */
+static _Thread_local int caller_threads;
 
 int32_t pcn_rt_jit_op(PcnJitState *st, int32_t prog, int32_t stage, int32_t op, int32_t n) {
   PcnPlan *p = st->plan;
@@ -100,10 +103,11 @@ int32_t pcn_rt_jit_op(PcnJitState *st, int32_t prog, int32_t stage, int32_t op, 
    * fmnist_decoder_mem) became rounding noise 50 times its size, which
    * AdamW turned into full steps: the example's energy after one epoch
    * on a fifth of the data rose by 1.6-5.5% against the reference's. */
-  int outer = outer_blas_threads;
-  if (outer > 1) openblas_set_num_threads(outer);
+  int inside = openblas_get_num_threads();
+  bool restore = caller_threads > 0 && inside != caller_threads;
+  if (restore) openblas_set_num_threads(caller_threads);
   int rc = pcn_exec_op(p, (PcnProgramKind)prog, o, n);
-  if (outer > 1) openblas_set_num_threads(1);
+  if (restore) openblas_set_num_threads(inside);
   return rc;
 }
 
@@ -149,12 +153,6 @@ static struct {
 } pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
           PTHREAD_MUTEX_INITIALIZER, 0, 0, NULL, NULL, false, false, 0, 1};
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
-/* Set by jit_run while generated code runs on a thread whose caller set
- * OpenBLAS to one thread (pcnc run --threads 1): then nothing is split. */
-static _Thread_local bool solo;
-/* Set by jit_run when OpenBLAS has more threads than the pool (a bigger
- * machine): products then go to OpenBLAS's threads, not the pool. */
-static _Thread_local bool wide;
 static _Atomic unsigned long pool_handoffs, split_products;
 
 unsigned long pcn_jit_pool_handoffs(void) { return atomic_load(&pool_handoffs); }
@@ -218,7 +216,7 @@ static void pool_start(void) {
  * the mutex only guards the sleep flags, so a wake is never lost: each
  * side sets its flag and rechecks the counter under mu before waiting. */
 static int pool_pair(JobFn mine, void *a, JobFn theirs, void *b) {
-  if (solo) return -1;
+  if (caller_threads == 1) return -1;
   pthread_once(&pool_once, pool_start);
   if (!pool.ok || pthread_mutex_trylock(&pool.busy) != 0) return -1;
   pool.fn = theirs, pool.arg = b;
@@ -322,7 +320,7 @@ void pcn_rt_sgemm(int order, int ta, int tb, int m, int n, int k, float alpha, c
   (void)order;
   GemmJob whole = {ta, tb, m, n, k, alpha, beta, A, B, C, lda, ldb, ldc};
   bool small = m < 16 || (double)m * n * k < 2e6;
-  if (wide) {
+  if (caller_threads > PCN_RT_THREADS) { /* OpenBLAS has more threads */
     if (small) pcn_rt_sgemm_1t(order, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
     else gemm_job(&whole);
     return;
@@ -1030,18 +1028,14 @@ static int jit_run(PcnPlan *p, void *state, PcnProgramKind prog, int n) {
   }
   /* Our pool splits the products (own_gemm_threads): OpenBLAS runs one
    * thread while generated code runs, so its spinning workers do not
-   * compete with ours, and the caller's setting comes back after. With
-   * OpenBLAS at one thread nothing is split (solo); with more threads
-   * than the pool has, the large products use OpenBLAS's (wide). */
+   * compete with ours, and the caller's setting comes back after
+   * (caller_threads says what else follows from that setting). */
   int outer = openblas_get_num_threads();
   bool own = js->opts.own_gemm_threads && outer > 1 && outer <= PCN_RT_THREADS;
   if (own) openblas_set_num_threads(1);
-  outer_blas_threads = own ? outer : 0;
-  solo = outer < 2;
-  wide = js->opts.own_gemm_threads && outer > PCN_RT_THREADS;
+  caller_threads = outer;
   int32_t rc = fn(&js->st, n);
-  solo = wide = false;
-  outer_blas_threads = 0;
+  caller_threads = 0;
   if (own) openblas_set_num_threads(outer);
   if (rc != 0) {
     /* A failing helper already set the plan's error (pcn_exec_op). */
